@@ -1,0 +1,33 @@
+# Quick start: `make demo` and `make test` (each sets up .venv on first use).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    := out
+
+.PHONY: demo test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	@mkdir -p $(OUT)
+	$(BIN)/nanoligand build PbS --diameter 4.8 --shape truncated-octahedron --termination seed004 \
+		-o $(OUT)/pbs_4.8nm_seed004.extxyz -o $(OUT)/pbs_4.8nm_seed004.pdb \
+		-o $(OUT)/pbs_4.8nm_seed004.census.json
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench_cores.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis

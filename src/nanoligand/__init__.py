@@ -1,0 +1,24 @@
+"""nanoligand: the organic/inorganic interface of colloidal nanocrystals.
+
+Examples
+--------
+>>> import nanoligand
+>>> qd = nanoligand.build_core("CdSe", diameter_nm=3.0, shape="sphere", termination="cation_rich")
+>>> qd.census.net_charge > 0
+True
+"""
+
+from nanoligand.api import BareCore, build_core
+from nanoligand.errors import (ChemistryError, GeometryError, InputError, NanoligandError, OutputError,
+                               SelfCheckError)
+from nanoligand.materials import Material
+from nanoligand.materials import available as available_materials
+from nanoligand.materials import get as get_material
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BareCore", "build_core", "Material", "get_material", "available_materials",
+    "NanoligandError", "InputError", "ChemistryError", "GeometryError", "OutputError", "SelfCheckError",
+    "__version__",
+]

@@ -1,0 +1,187 @@
+"""Command-line interface: a thin layer over the library (typer + rich).
+
+Errors print one line, ``error: <message>``, and exit non-zero (2 for usage errors, 1 otherwise);
+``--debug`` (anywhere on the command line) shows the traceback instead.
+
+Examples
+--------
+::
+
+    nanoligand materials
+    nanoligand build PbS --diameter 4.8 --shape truncated-octahedron --termination seed004 -o pbs.xyz
+    nanoligand build CdSe --diameter 3 --shape wulff --facet-energy 111=1.0 --facet-energy -1-1-1=1.2 \\
+        --facet-energy 100=1.1 --json
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from nanoligand import __version__
+from nanoligand.api import BareCore, build_core
+from nanoligand.errors import InputError, NanoligandError
+from nanoligand.io import check_writable
+from nanoligand.materials import available, get
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="nanoligand: nanocrystal cores, surface census and ligand shells.")
+out = Console(highlight=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"nanoligand {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """nanoligand: nanocrystal cores, surface census and ligand shells (add --debug for tracebacks)."""
+
+
+def parse_facet_energies(items: List[str]) -> dict[str, float]:
+    """Parse ``["100=1.0", "111=0.9"]`` into ``{"100": 1.0, "111": 0.9}``."""
+    energies: dict[str, float] = {}
+    for item in items:
+        family, sep, value = item.partition("=")
+        try:
+            energy = float(value)
+        except ValueError:
+            energy = float("nan")
+        if not sep or not family.strip() or energy != energy:
+            raise InputError(f"malformed --facet-energy {item!r}: use FAMILY=ENERGY, e.g. 111=0.9")
+        if family.strip() in energies:
+            raise InputError(f"--facet-energy for {family.strip()} given twice")
+        energies[family.strip()] = energy
+    return energies
+
+
+@app.command()
+def build(
+    material: str = typer.Argument(..., help="Material key or alias (see `nanoligand materials`)."),
+    diameter: float = typer.Option(..., "--diameter", "-d", help="Volume-equivalent diameter, nm."),
+    shape: Optional[str] = typer.Option(None, "--shape", "-s", help="sphere, cube, octahedron, tetrahedron, "
+                                        "truncated-octahedron, wulff, rod, platelet (default: per material)."),
+    termination: Optional[str] = typer.Option(None, "--termination", "-t", help="stoichiometric, cation_rich, "
+                                              "seed004, AX, BX2, hydrogen, bare (default: per material)."),
+    facet_energy: List[str] = typer.Option([], "--facet-energy", "-e", help="FAMILY=ENERGY for Wulff shapes; "
+                                           "repeat per family (signed: 111 and -1-1-1 differ in zinc blende)."),
+    ratio: Optional[float] = typer.Option(None, "--ratio", help="d100/d111 of a truncated octahedron "
+                                          "(default 1.1547, Archimedean)."),
+    aspect: Optional[float] = typer.Option(None, "--aspect", help="Rod length/width or platelet width/thickness."),
+    output: List[str] = typer.Option([], "--output", "-o", help="Write the model (.xyz .extxyz .pdb .cif) or "
+                                     "the census (.json); repeatable."),
+    as_json: bool = typer.Option(False, "--json", help="Print the census as JSON."),
+) -> None:
+    """Build a nanocrystal core and print its surface census."""
+    energies = parse_facet_energies(facet_energy)
+    paths = [check_writable(p) for p in output]
+    qd = build_core(material, diameter, shape, termination, facet_energies=energies or None,
+                    ratio=ratio, aspect=aspect)
+    for p in paths:
+        qd.write(p)
+    if as_json:
+        print(json.dumps(qd.to_dict(), indent=2))
+    else:
+        _print_census(qd, paths)
+
+
+def _print_census(qd: BareCore, paths: list) -> None:
+    c = qd.census
+    summary = Table(show_header=False, box=None, pad_edge=False)
+    summary.add_column(style="bold")
+    summary.add_column()
+    summary.add_row("material", f"{c.material} ({get(c.material).name})")
+    summary.add_row("shape / termination", f"{c.shape} / {c.termination}")
+    summary.add_row("diameter", f"{c.diameter_nm:.2f} nm (requested {c.requested_diameter_nm:g} nm)")
+    summary.add_row("atoms", f"{c.n_atoms}  {c.formula}")
+    if c.cation_anion_ratio is not None:
+        summary.add_row("cation:anion", f"{c.cation_anion_ratio:.3f}")
+    need = (f"X-type ligands for neutrality: {c.x_ligands_for_neutrality}" if c.net_charge >= 0 else
+            f"cation charge (Z-type / counter-ions) for neutrality: {c.cation_charge_for_neutrality} e")
+    summary.add_row("net charge", f"{c.net_charge:+d} e  → {need}")
+    summary.add_row("surface", f"{c.surface_area_nm2:.1f} nm², {c.n_surface_atoms} surface atoms")
+    out.print(summary)
+    facets = Table(title="facets", title_justify="left")
+    for col in ("family", "faces", "area nm²", "area %", "atoms", "roles"):
+        facets.add_column(col, justify="right" if col in ("faces", "area nm²", "area %") else "left")
+    for f in c.facets:
+        facets.add_row(f.family, str(f.n_faces), f"{f.area_nm2:.2f}", f"{100 * f.area_fraction:.1f}",
+                       " ".join(f"{k}{v}" for k, v in f.atoms.items()),
+                       " ".join(f"{k}:{v}" for k, v in f.roles.items()))
+    out.print(facets)
+    for w in c.warnings:
+        out.print(f"[yellow]warning:[/yellow] {w}")
+    for p in paths:
+        out.print(f"wrote {p}")
+
+
+@app.command()
+def materials(as_json: bool = typer.Option(False, "--json", help="Print the records as JSON.")) -> None:
+    """List the built-in materials with their structure, band gap and sources."""
+    records = [get(k).summary() for k in available()]
+    if as_json:
+        print(json.dumps(records, indent=2))
+        return
+    table = Table(title="materials")
+    for col in ("key", "name", "prototype", "SG", "a / Å", "c / Å", "Eg / eV", "default shape / termination"):
+        table.add_column(col)
+    for r in records:
+        lat = r["lattice_A"]
+        table.add_row(r["key"], r["name"], r["prototype"], str(r["spacegroup"]), f"{lat['a']:.4f}",
+                      f"{lat['c']:.4f}" if lat["c"] != lat["a"] else "",
+                      "metal" if r["band_gap_eV"] is None else f"{r['band_gap_eV']:.3g}",
+                      f"{r['default_shape']} / {r['default_termination']}")
+    out.print(table)
+    out.print("sources: `nanoligand materials --json`")
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Console entry point: run the app with the one-line error convention."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    args = [a for a in args if a != "--debug"]
+    try:
+        app(args=args, prog_name="nanoligand", standalone_mode=False)
+    except typer.Exit as exc:
+        return int(getattr(exc, "exit_code", 0) or 0)
+    except typer.Abort:
+        print("error: aborted", file=sys.stderr)
+        return 1
+    except NanoligandError as exc:
+        if debug:
+            traceback.print_exc()
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        if hasattr(exc, "format_message"):  # click/typer usage error (bad option, missing value)
+            param = getattr(exc, "param", None)
+            where = f"{'/'.join(param.opts)}: " if getattr(param, "opts", None) else ""
+            print(f"error: {where}{exc.format_message()}", file=sys.stderr)
+            return 2
+        # anything else is a bug: still one line unless --debug
+        if debug:
+            traceback.print_exc()
+        print(f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug for the traceback",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def console() -> None:
+    """Entry point of the ``nanoligand`` script."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    console()

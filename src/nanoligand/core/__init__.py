@@ -1,0 +1,1 @@
+"""Nanocrystal cores: lattices, shapes, terminations and the builder (see ``build.build``)."""

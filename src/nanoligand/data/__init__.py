@@ -1,0 +1,1 @@
+"""Cited data tables (YAML) shipped with nanoligand."""

@@ -1,0 +1,20 @@
+"""Shared fixtures: cores are cached per session because several tests read the same one."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pytest
+
+from nanoligand import build_core
+
+
+@lru_cache(maxsize=None)
+def cached_core(material: str, diameter_nm: float, shape: str, termination: str):
+    return build_core(material, diameter_nm, shape, termination)
+
+
+@pytest.fixture(scope="session")
+def pbs_seed004():
+    """The main job: 4.8 nm PbS, Archimedean truncated octahedron, seed-004 termination."""
+    return cached_core("PbS", 4.8, "truncated-octahedron", "seed004")
