@@ -109,6 +109,7 @@ def _print_census(qd: BareCore, paths: list) -> None:
             f"cation charge (Z-type / counter-ions) for neutrality: {c.cation_charge_for_neutrality} e")
     summary.add_row("net charge", f"{c.net_charge:+d} e  → {need}")
     summary.add_row("surface", f"{c.surface_area_nm2:.1f} nm², {c.n_surface_atoms} surface atoms")
+    summary.add_row("extent x/y/z", " / ".join(f"{v:.2f}" for v in c.extent_nm.values()) + " nm")
     out.print(summary)
     facets = Table(title="facets", title_justify="left")
     for col in ("family", "faces", "area nm²", "area %", "atoms", "roles"):
@@ -132,16 +133,18 @@ def materials(as_json: bool = typer.Option(False, "--json", help="Print the reco
         print(json.dumps(records, indent=2))
         return
     table = Table(title="materials")
-    for col in ("key", "name", "prototype", "SG", "a / Å", "c / Å", "Eg / eV", "default shape / termination"):
-        table.add_column(col)
+    for col in ("key", "structure", "SG", "a / Å", "c / Å", "Eg / eV", "default termination"):
+        table.add_column(col, no_wrap=True)
     for r in records:
         lat = r["lattice_A"]
-        table.add_row(r["key"], r["name"], r["prototype"], str(r["spacegroup"]), f"{lat['a']:.4f}",
+        gap = r["band_gap_eV"]
+        table.add_row(r["key"], r["structure"], str(r["spacegroup"]), f"{lat['a']:.4f}",
                       f"{lat['c']:.4f}" if lat["c"] != lat["a"] else "",
-                      "metal" if r["band_gap_eV"] is None else f"{r['band_gap_eV']:.3g}",
-                      f"{r['default_shape']} / {r['default_termination']}")
-    out.print(table)
-    out.print("sources: `nanoligand materials --json`")
+                      f"{gap:.3g}" if gap is not None else ("metal" if r["sources"].get("band_gap") == "metal"
+                                                            else "n/a"),
+                      r["default_termination"])
+    Console(highlight=False, width=max(out.width, 110)).print(table)
+    out.print("default shapes and the source of every value: `nanoligand materials --json`")
 
 
 def main(argv: Optional[List[str]] = None) -> int:

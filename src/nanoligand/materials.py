@@ -12,13 +12,13 @@ Examples
 >>> pbs.prototype, pbs.cations, pbs.anions
 ('rocksalt', ('Pb',), ('S',))
 >>> round(pbs.density_g_cm3, 2)
-7.58
+7.6
 """
 
 from __future__ import annotations
 
 import difflib
-import math
+import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
@@ -91,6 +91,15 @@ class Material:
         return tuple(sorted(seen, key=lambda e: -self.charges.get(e, 0)))
 
     @property
+    def structure(self) -> str:
+        """Prototype name, or the space-group symbol for structures given site by site."""
+        if self.prototype != "explicit":
+            return self.prototype
+        from ase.spacegroup import Spacegroup
+
+        return Spacegroup(self.spacegroup, self.setting).symbol.replace(" ", "")
+
+    @property
     def cations(self) -> tuple[str, ...]:
         return tuple(e for e in self.elements if self.charges.get(e, 0) > 0)
 
@@ -147,7 +156,7 @@ class Material:
         a, b, c, al, be, ga = self.cellpar
         return {
             "key": self.key, "name": self.name, "formula": self.formula,
-            "prototype": self.prototype, "spacegroup": self.spacegroup,
+            "prototype": self.prototype, "spacegroup": self.spacegroup, "structure": self.structure,
             "lattice_A": {"a": a, "b": b, "c": c, "alpha": al, "beta": be, "gamma": ga},
             "charges": dict(self.charges), "cations": list(self.cations), "anions": list(self.anions),
             "band_gap_eV": self.band_gap_eV, "band_gap_kind": self.band_gap_kind,
@@ -159,8 +168,6 @@ class Material:
 
 
 def _parse_formula(formula: str) -> dict[str, int]:
-    import re
-
     out: dict[str, int] = {}
     for el, n in re.findall(r"([A-Z][a-z]?)(\d*)", formula):
         out[el] = out.get(el, 0) + (int(n) if n else 1)
@@ -261,12 +268,3 @@ def get(name: str | Material) -> Material:
         hint = f"; did you mean {', '.join(names)}?" if names else ""
         raise InputError(f"unknown material {name!r}{hint} (see `nanoligand materials`)")
     return _registry()[key]
-
-
-def nearest_neighbour_distance_A(material: Material) -> float:
-    """Shortest interatomic distance in the bulk cell (Å)."""
-    cell = material.unit_cell
-    from ase.neighborlist import neighbor_list
-
-    d = neighbor_list("d", cell, cutoff=max(cell.cell.lengths()))
-    return float(d.min()) if len(d) else math.nan

@@ -1,0 +1,103 @@
+"""The command line: output, JSON, and the one-line error convention."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from nanoligand.cli import main, parse_facet_energies
+from nanoligand.errors import InputError
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_build_json_main_job(capsys):
+    code, out, err = run(capsys, "build", "PbS", "--diameter", "4.8", "--shape", "truncated-octahedron",
+                         "--termination", "seed004", "--json")
+    assert code == 0 and err == ""
+    d = json.loads(out)
+    assert d["material"] == "PbS" and d["cation_anion_ratio"] > 1
+    assert d["x_ligands_for_neutrality"] == 2 * (d["composition"]["Pb"] - d["composition"]["S"])
+    assert [f["family"] for f in d["facets"]] == ["{100}", "{111}"]
+
+
+def test_build_human_table_and_files(capsys, tmp_path):
+    xyz, census = tmp_path / "core.xyz", tmp_path / "census.json"
+    code, out, _ = run(capsys, "build", "CdSe", "-d", "3", "-s", "sphere", "-t", "cation_rich",
+                       "-o", str(xyz), "-o", str(census))
+    assert code == 0
+    assert "facets" in out and "net charge" in out and f"wrote {xyz}" in out
+    assert xyz.exists() and json.loads(census.read_text())["material"] == "CdSe"
+
+
+def test_wulff_from_the_command_line(capsys):
+    code, out, _ = run(capsys, "build", "CdSe", "-d", "3", "-s", "wulff", "-e", "111=1.0", "-e", "-1-1-1=1.25",
+                       "-e", "100=1.15", "--json")
+    assert code == 0
+    assert {f["family"] for f in json.loads(out)["facets"]} == {"{111}", "{-1-1-1}", "{100}"}
+
+
+@pytest.mark.parametrize("args,code,fragment", [
+    (["build", "PbZ", "-d", "4"], 1, "did you mean PbS"),
+    (["build", "PbS", "-d", "400"], 1, "supported range"),
+    (["build", "PbS", "-d", "-1"], 1, "supported range"),
+    (["build", "CdSe", "-d", "4", "-t", "seed004"], 1, "does not apply"),
+    (["build", "CdSe", "-d", "4", "-s", "blob"], 1, "unknown shape"),
+    (["build", "CdSe", "-d", "4", "-s", "wulff", "-e", "111"], 1, "FAMILY=ENERGY"),
+    (["build", "CdSe", "-d", "4", "-s", "wulff", "-e", "1x1=1"], 1, "Miller"),
+    (["build", "CdSe", "-d", "4", "-o", "/nonexistent-dir/x.xyz"], 1, "does not exist"),
+    (["build", "CdSe", "-d", "4", "-o", "x.mol2"], 1, "format"),
+    (["build", "CdSe"], 2, "--diameter"),
+    (["build", "CdSe", "-d", "abc"], 2, "diameter"),
+    (["build", "CdSe", "-d", "3", "--bogus"], 2, "--bogus"),
+])
+def test_errors_are_one_line(capsys, args, code, fragment):
+    rc, out, err = run(capsys, *args)
+    assert rc == code
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and fragment in lines[0]
+    assert "Traceback" not in err and out == ""
+
+
+def test_debug_shows_the_traceback(capsys):
+    rc, _, err = run(capsys, "build", "PbZ", "-d", "4", "--debug")
+    assert rc == 1 and "Traceback" in err and err.strip().splitlines()[-1].startswith("error: ")
+
+
+def test_no_partial_file_on_error(capsys, tmp_path):
+    target = tmp_path / "core.xyz"
+    rc, _, _ = run(capsys, "build", "CdSe", "-d", "500", "-o", str(target))
+    assert rc == 1 and not target.exists()
+
+
+def test_materials_listing(capsys):
+    rc, out, _ = run(capsys, "materials", "--json")
+    assert rc == 0
+    records = {r["key"]: r for r in json.loads(out)}
+    assert {"PbS", "CdSe", "CdSe-wz", "CsPbBr3", "Au", "Si"} <= set(records)
+    assert records["PbS"]["sources"]["lattice"]
+    rc, out, _ = run(capsys, "materials")
+    assert rc == 0 and "CsPbBr3" in out
+
+
+def test_parse_facet_energies():
+    assert parse_facet_energies(["100=1.0", "-1-1-1=0.8"]) == {"100": 1.0, "-1-1-1": 0.8}
+    with pytest.raises(InputError, match="twice"):
+        parse_facet_energies(["100=1", "100=2"])
+    with pytest.raises(InputError):
+        parse_facet_energies(["100=abc"])
+
+
+def test_console_script_entry_point(tmp_path):
+    # the installed `nanoligand` entry point: exit code and single error line through a real process
+    proc = subprocess.run([sys.executable, "-c", "from nanoligand.cli import console; console()",
+                           "build", "PbZ", "-d", "3"], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().startswith("error: unknown material")
