@@ -6,9 +6,9 @@ Examples
 --------
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
->>> write_text(d / "x.json", "{}")
->>> (d / "x.json").read_text()
-'{}'
+>>> write_json(d / "x.json", {"a": 1})
+>>> import json; json.loads((d / "x.json").read_text())
+{'a': 1}
 """
 
 from __future__ import annotations
@@ -65,15 +65,10 @@ def _atomic(path: Path, writer: Callable[[Path], None]) -> None:
         raise
 
 
-def write_text(path: str | Path, text: str) -> None:
-    """Write text atomically."""
-    p = check_writable(path) if Path(path).suffix.lower() in (*STRUCTURE_FORMATS, JSON_SUFFIX) else Path(path)
-    _atomic(p, lambda t: t.write_text(text, encoding="utf-8"))
-
-
 def write_json(path: str | Path, data: Any) -> None:
     """Write JSON (indented) atomically."""
-    write_text(path, json.dumps(data, indent=2) + "\n")
+    text = json.dumps(data, indent=2) + "\n"
+    _atomic(check_writable(path), lambda t: t.write_text(text, encoding="utf-8"))
 
 
 def write_structure(path: str | Path, atoms: Atoms) -> None:

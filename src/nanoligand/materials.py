@@ -133,8 +133,8 @@ class Material:
     @property
     def molar_mass_g_mol(self) -> float:
         """Molar mass of one formula unit (IUPAC 2016 atomic weights, via ASE)."""
-        return sum(n * atomic_masses_iupac2016[atomic_numbers[el]]
-                   for el, n in _parse_formula(self.formula).items())
+        return float(sum(n * atomic_masses_iupac2016[atomic_numbers[el]]
+                         for el, n in _parse_formula(self.formula).items()))
 
     @property
     def cell_volume_A3(self) -> float:

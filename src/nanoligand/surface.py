@@ -30,7 +30,7 @@ Examples
 --------
 >>> from nanoligand.core.build import build
 >>> c = census(build("PbS", 3.0, "truncated-octahedron", "seed004"))
->>> [f.label for f in c.facets]
+>>> [f.family for f in c.facets]
 ['{100}', '{111}']
 """
 
@@ -203,7 +203,7 @@ def _families(core: Core, face_counts: np.ndarray) -> list[tuple[str, list[int]]
         key = (int(crystal_orbit[members[0]]), tuple(content[o]))
         merged.setdefault(key, []).extend(int(p) for p in members)
     cell = core.lattice.cell
-    hexa = 143 <= core.material.spacegroup <= 194
+    hexa = core.lattice.hexagonal
     millers = [miller_of(nv, cell) for nv in normals]
     every = set(millers)
     out = [(family_label([millers[p] for p in members], every, hexa), sorted(members))

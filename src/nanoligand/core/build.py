@@ -48,6 +48,13 @@ NEUTRALIZE_TRIALS = 32
 PAIR_TRIALS = 8
 _EPS = 1e-6
 
+#: low-index zones that classify the surface of spheres, per crystal system
+ZONE_FAMILIES = {
+    "cubic": [(1, 0, 0), (1, 1, 0), (1, 1, 1)],
+    "hexagonal": [(0, 0, 1), (1, 0, 0), (1, 1, 0), (1, 0, 1)],
+    "other": [(1, 0, 0), (0, 1, 0), (0, 0, 1), (1, 1, 0), (1, 0, 1), (0, 1, 1), (1, 1, 1)],
+}
+
 KIND_LATTICE, KIND_ADATOM, KIND_CAPPING = 0, 1, 2
 KIND_NAMES = ("lattice", "adatom", "capping")
 
@@ -185,9 +192,7 @@ def _check_shape_for_termination(sh: Shape, term: Termination, lattice: Lattice)
     if sh.is_sphere:
         raise ChemistryError(f"termination {term.name!r} is defined facet by facet; use a faceted shape "
                              "(truncated-octahedron, cube, octahedron or wulff)")
-    allowed = np.vstack([expand_family(f, np.concatenate([lattice.point_group, -lattice.point_group]),
-                                       lattice.cell)[0] for f in term.families])
-    ok = np.any(np.abs(sh.normals @ allowed.T - 1) < 1e-8, axis=1)
+    ok = np.any([_family_mask(sh.normals, f, lattice) for f in term.families], axis=0)
     if not ok.all():
         raise ChemistryError(f"termination {term.name!r} is defined for "
                              f"{', '.join('{' + ''.join(map(str, f)) + '}' for f in term.families)} "
@@ -304,7 +309,7 @@ def _family_mask(normals: np.ndarray, family, lattice: Lattice) -> np.ndarray:
     """Which planes belong to ``family`` (all signs); all False if family is None."""
     if family is None or len(normals) == 0:
         return np.zeros(len(normals), bool)
-    fam = expand_family(family, np.concatenate([lattice.point_group, -lattice.point_group]), lattice.cell)[0]
+    fam = expand_family(family, lattice.laue_group, lattice.cell)[0]
     return np.any(np.abs(normals @ fam.T - 1) < 1e-8, axis=1)
 
 
@@ -376,15 +381,8 @@ def _facet_planes(sh: Shape, pos: np.ndarray, lattice: Lattice):
 
 def zone_normals(lattice: Lattice) -> np.ndarray:
     """Low-index plane normals used to classify the surface of spheres (all signs)."""
-    sg = lattice.material.spacegroup
-    if 143 <= sg <= 194:
-        fams = [(0, 0, 1), (1, 0, 0), (1, 1, 0), (1, 0, 1)]
-    elif sg >= 195:
-        fams = [(1, 0, 0), (1, 1, 0), (1, 1, 1)]
-    else:
-        fams = [(1, 0, 0), (0, 1, 0), (0, 0, 1), (1, 1, 0), (1, 0, 1), (0, 1, 1), (1, 1, 1)]
-    laue = np.concatenate([lattice.point_group, -lattice.point_group])
-    normals = np.vstack([expand_family(f, laue, lattice.cell)[0] for f in fams])
+    fams = ZONE_FAMILIES.get(lattice.crystal_system, ZONE_FAMILIES["other"])
+    normals = np.vstack([expand_family(f, lattice.laue_group, lattice.cell)[0] for f in fams])
     _, idx = np.unique(np.round(normals, 6), axis=0, return_index=True)
     return normals[np.sort(idx)]
 

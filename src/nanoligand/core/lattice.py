@@ -101,6 +101,7 @@ class Lattice:
         sg = Spacegroup(material.spacegroup, material.setting)
         self._centering = np.asarray(sg.subtrans, dtype=float)
         self.point_group = _cartesian_point_group(sg, self.cell)
+        self.laue_group = _unique_ops(np.concatenate([self.point_group, -self.point_group]))
         self.cutoff = self._bond_cutoffs()
         self.bulk_cn, self.bond_vectors = self._bulk_bonds()
         self.site_group = self._site_group()
@@ -172,6 +173,16 @@ class Lattice:
         return np.array(keep)
 
     # -- public API -----------------------------------------------------------------------------
+    @property
+    def crystal_system(self) -> str:
+        """``cubic``, ``hexagonal`` (incl. trigonal), ``tetragonal`` or ``other``, from the space group."""
+        sg = self.material.spacegroup
+        return ("cubic" if sg >= 195 else "hexagonal" if sg >= 143 else "tetragonal" if sg >= 75 else "other")
+
+    @property
+    def hexagonal(self) -> bool:
+        return self.crystal_system == "hexagonal"
+
     @property
     def max_cutoff_A(self) -> float:
         return float(self.cutoff.max())
@@ -246,8 +257,10 @@ def _cartesian_point_group(sg: Spacegroup, cell: np.ndarray) -> np.ndarray:
     if sg.centrosymmetric:
         rots = np.concatenate([rots, -rots])
     ct = cell.T
-    ops = np.einsum("ij,njk,kl->nil", ct, rots, np.linalg.inv(ct))
-    ops = np.round(ops, 10)
+    return _unique_ops(np.round(np.einsum("ij,njk,kl->nil", ct, rots, np.linalg.inv(ct)), 10))
+
+
+def _unique_ops(ops: np.ndarray) -> np.ndarray:
     _, idx = np.unique(ops.reshape(len(ops), -1).round(6), axis=0, return_index=True)
     return ops[np.sort(idx)]
 

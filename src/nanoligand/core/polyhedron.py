@@ -8,7 +8,7 @@ Examples
 --------
 >>> import numpy as np
 >>> cube = Polyhedron(np.vstack([np.eye(3), -np.eye(3)]), np.ones(6))
->>> round(cube.volume, 6), round(cube.areas.sum(), 6)
+>>> round(cube.volume, 6), round(float(cube.areas.sum()), 6)
 (8.0, 24.0)
 """
 

@@ -22,8 +22,8 @@ Examples
 --------
 >>> from nanoligand.core.lattice import lattice_of
 >>> to = make_shape("truncated-octahedron", lattice_of("PbS"))
->>> len(to.normals), round(to.unit_polyhedron().areas[to.family_index == 0].sum()
-...                           / to.unit_polyhedron().areas.sum(), 3)
+>>> areas = to.unit_polyhedron().areas
+>>> len(to.normals), round(float(areas[to.family_index == 0].sum() / areas.sum()), 3)
 (14, 0.224)
 """
 
@@ -88,30 +88,11 @@ class Shape:
         return (volume / self.unit_polyhedron().volume) ** (1.0 / 3.0)
 
 
-def _laue(lattice: Lattice) -> np.ndarray:
-    ops = lattice.point_group
-    both = np.concatenate([ops, -ops])
-    _, idx = np.unique(np.round(both.reshape(len(both), -1), 6), axis=0, return_index=True)
-    return both[np.sort(idx)]
-
-
-def _is_cubic(lattice: Lattice) -> bool:
-    return 195 <= lattice.material.spacegroup <= 230
-
-
-def _is_hexagonal(lattice: Lattice) -> bool:
-    return 143 <= lattice.material.spacegroup <= 194
-
-
-def _is_tetragonal(lattice: Lattice) -> bool:
-    return 75 <= lattice.material.spacegroup <= 142
-
-
 def _assemble(name: str, lattice: Lattice, fams: list[tuple[Miller, float, np.ndarray]],
               params: Mapping[str, object]) -> Shape:
     """Expand families (Miller, weight, group) to planes; reject overlapping families."""
     normals, weights, index, labels = [], [], [], []
-    hexa = _is_hexagonal(lattice)
+    hexa = lattice.hexagonal
     for k, (hkl, w, ops) in enumerate(fams):
         n, _ = expand_family(hkl, ops, lattice.cell)
         for prev_k, prev in enumerate(normals):
@@ -155,10 +136,10 @@ def make_shape(name: str, lattice: Lattice, *, facet_energies: Mapping[str, floa
         raise InputError(f"unknown shape {name!r}; choose one of {', '.join(SHAPES)}")
     mat = lattice.material
     cubic_only = {"cube", "octahedron", "tetrahedron", "truncated-octahedron"}
-    if key in cubic_only and not _is_cubic(lattice):
+    if key in cubic_only and lattice.crystal_system != "cubic":
         raise InputError(f"shape {key!r} needs a cubic lattice; {mat.key} is not cubic "
                          "(use sphere, wulff, rod or platelet)")
-    laue = _laue(lattice)
+    laue = lattice.laue_group
     if key == "sphere":
         return Shape(key, np.zeros((0, 3)), np.zeros(0), np.zeros(0, int), (), {})
     if key == "cube":
@@ -185,7 +166,7 @@ def make_shape(name: str, lattice: Lattice, *, facet_energies: Mapping[str, floa
             g = float(gamma)
             if not math.isfinite(g) or g <= 0:
                 raise InputError(f"surface energy of {{{text}}} must be a positive number, got {gamma!r}")
-            fams.append((parse_miller(text, _is_hexagonal(lattice)), g, lattice.point_group))
+            fams.append((parse_miller(text, lattice.hexagonal), g, lattice.point_group))
         shape = _assemble(key, lattice, fams, {"facet_energies": dict(facet_energies)})
         poly = shape.unit_polyhedron()  # raises if the families do not close a polyhedron
         keep = poly.exposed
@@ -198,9 +179,9 @@ def make_shape(name: str, lattice: Lattice, *, facet_energies: Mapping[str, floa
         raise InputError(f"aspect ratio must lie between 1 and 50 (rod: length/width, platelet: "
                          f"width/thickness); got {a:g}")
     cap = a if key == "rod" else 1.0 / a
-    if _is_hexagonal(lattice):
+    if lattice.hexagonal:
         side, axis = (1, 0, 0), (0, 0, 1)  # {10-10} prism, c axis
-    elif _is_cubic(lattice) or _is_tetragonal(lattice):
+    elif lattice.crystal_system in ("cubic", "tetragonal"):
         side, axis = (1, 0, 0), (0, 0, 1)
     else:
         raise InputError(f"rods and platelets need a cubic, tetragonal or hexagonal lattice; "
@@ -211,6 +192,6 @@ def make_shape(name: str, lattice: Lattice, *, facet_energies: Mapping[str, floa
     normals = np.vstack([n_side, c_axis, -c_axis])
     weights = np.concatenate([np.ones(len(n_side)), [cap, cap]])
     index = np.concatenate([np.zeros(len(n_side), int), [1, 1]])
-    hexa = _is_hexagonal(lattice)
+    hexa = lattice.hexagonal
     fams = ("{" + format_miller(side, hexa) + "}", "{" + format_miller(axis, hexa) + "}")
     return Shape(key, normals, weights, index, fams, {"aspect": a})
