@@ -17,8 +17,19 @@ from nanoligand.materials import get as get_material
 
 __version__ = "0.1.0"
 
+_LAZY = {"Ligand": "nanoligand.ligands", "ligand": "nanoligand.ligands", "classify_batch": "nanoligand.ligands"}
+
+
+def __getattr__(name: str):
+    """Ligand-engine names load RDKit and pandas on first use only (fast CLI start for core jobs)."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'nanoligand' has no attribute {name!r}")
+
 __all__ = [
-    "BareCore", "build_core", "Material", "get_material", "available_materials",
+    "BareCore", "build_core", "Material", "Ligand", "ligand", "classify_batch", "get_material", "available_materials",
     "NanoligandError", "InputError", "ChemistryError", "GeometryError", "OutputError", "SelfCheckError",
     "__version__",
 ]

@@ -1,0 +1,113 @@
+"""The chemistry tables of the ligand engine, loaded once and compiled to RDKit queries.
+
+``data/anchors.yaml``         anchor groups (SMARTS with mapped donor atoms), motifs, HSAB bases
+``data/inorganic_rules.yaml`` inorganic species, counterions, metal salts, how salts combine
+``data/functional_groups.yaml`` handles, cross-linkers, acceptors, substituents of the functional part
+
+Every query carries the elements it needs, so a molecule is only searched for groups whose elements
+it contains (the pre-screen that keeps batch classification fast).
+
+Examples
+--------
+>>> cat = catalogue()
+>>> cat.anchors[0].group
+'trichlorosilane'
+>>> "sulfobetaine" in {z["group"] for z in cat.zwitterions}
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from rdkit import Chem
+
+from nanoligand.errors import NanoligandError
+
+
+def load_table(name: str) -> Any:
+    """A YAML table from ``nanoligand/data``."""
+    return yaml.safe_load(resources.files("nanoligand.data").joinpath(name).read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Query:
+    """A compiled SMARTS with its donor atoms and the elements a molecule needs to match it."""
+
+    name: str
+    smarts: str
+    mol: Chem.Mol
+    donors: tuple[int, ...]  # query atom indices carrying a map number, in map order
+    elements: frozenset[int]
+    info: dict
+
+    def matches(self, mol: Chem.Mol, elements: frozenset[int]) -> tuple[tuple[int, ...], ...]:
+        if not self.elements <= elements:
+            return ()
+        return mol.GetSubstructMatches(self.mol, uniquify=True, maxMatches=100000)
+
+    @property
+    def group(self) -> str:
+        return self.name
+
+
+def compile_query(name: str, smarts: str, info: dict | None = None) -> Query:
+    mol = Chem.MolFromSmarts(smarts)
+    if mol is None:
+        raise NanoligandError(f"bad SMARTS for {name!r} in the package data: {smarts!r}")
+    mapped = sorted((a.GetAtomMapNum(), a.GetIdx()) for a in mol.GetAtoms() if a.GetAtomMapNum())
+    elements = frozenset(a.GetAtomicNum() for a in mol.GetAtoms() if a.GetAtomicNum() > 1)
+    return Query(name, smarts, mol, tuple(i for _, i in mapped), elements, dict(info or {}))
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    anchors: tuple[Query, ...]
+    zwitterions: tuple[dict, ...]
+    zwitterion_modes: tuple[str, ...]
+    whole: tuple[Query, ...]
+    monatomic: tuple[dict, ...]
+    structural: tuple[dict, ...]
+    salts: tuple[dict, ...]
+    sets: dict[str, frozenset[str]]
+    functional: tuple[Query, ...]
+
+    def anchor_info(self, group: str) -> dict:
+        for q in self.anchors:
+            if q.name == group:
+                return q.info
+        raise KeyError(group)
+
+
+def _expand_sets(raw: dict[str, list[str]]) -> dict[str, frozenset[str]]:
+    out: dict[str, frozenset[str]] = {}
+    for key, items in raw.items():
+        members: set[str] = set()
+        for it in items:
+            members |= set(out[it]) if it in out else {it}
+        out[key] = frozenset(members)
+    return out
+
+
+@cache
+def catalogue() -> Catalogue:
+    """The compiled catalogue (cached)."""
+    anchors = load_table("anchors.yaml")
+    inorg = load_table("inorganic_rules.yaml")
+    func = load_table("functional_groups.yaml")
+    sets = _expand_sets(inorg["sets"])
+    return Catalogue(
+        anchors=tuple(compile_query(a["group"], a["smarts"], a) for a in anchors["anchors"]),
+        zwitterions=tuple(anchors["zwitterions"]),
+        zwitterion_modes=tuple(anchors["zwitterion_modes"]),
+        whole=tuple(compile_query(w["name"], w["smarts"], w) for w in inorg["whole"]),
+        monatomic=tuple(inorg["monatomic"]),
+        structural=tuple(inorg["structural"]),
+        salts=tuple(inorg["salts"]),
+        sets=sets,
+        functional=tuple(compile_query(f["name"], f["smarts"], f) for f in func["groups"]),
+    )
