@@ -28,6 +28,7 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_cores.py
+	cd benchmarks && ../$(BIN)/python bench_ligands.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis

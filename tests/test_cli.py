@@ -101,3 +101,36 @@ def test_console_script_entry_point(tmp_path):
                            "build", "PbZ", "-d", "3"], capture_output=True, text=True)
     assert proc.returncode == 1
     assert proc.stderr.strip().startswith("error: unknown material")
+
+
+def test_ligand_json_contract(capsys):
+    rc, out, err = run(capsys, "ligand", "MPA", "--json", "--material", "CdSe")
+    assert rc == 0 and err == ""
+    d = json.loads(out)
+    assert {"name", "smiles", "anchors", "functional_groups", "descriptors"} <= set(d)
+    assert d["name"] == "3-mercaptopropionic acid"
+    for a in d["anchors"]:
+        assert {"group", "motif", "donor_elements", "denticity", "hsab"} <= set(a)
+    assert [a["group"] for a in d["anchors"]] == ["thiol", "carboxylic_acid"]
+    assert d["hsab_match"]["material"] == "CdSe" and len(d["hsab_match"]["anchors"]) == 2
+    assert d["descriptors_3d"]["estimate"] is True and d["hansen"]["estimate"] is True
+
+
+def test_ligand_human_output_and_smiles_input(capsys):
+    rc, out, _ = run(capsys, "ligand", "CCCCCCCCCCCCCCCCCC[N+](C)(C)CCCS(=O)(=O)[O-]", "--no-3d")
+    assert rc == 0 and "sulfobetaine" in out and "anchors" in out
+
+
+def test_ligand_errors_are_one_line(capsys):
+    rc, out, err = run(capsys, "ligand", "C1CC")
+    assert rc == 1 and out == "" and err.strip().count("\n") == 0
+    assert err.startswith("error: ") and "unclosed ring" in err
+
+
+def test_ligands_search(capsys):
+    rc, out, _ = run(capsys, "ligands", "--search", "dithiol", "--json")
+    assert rc == 0
+    names = {e["name"] for e in json.loads(out)}
+    assert "1,2-ethanedithiol" in names
+    rc, out, _ = run(capsys, "ligands", "-s", "TOPO")
+    assert rc == 0 and "trioctylphosphine oxide" in out

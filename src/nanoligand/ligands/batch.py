@@ -44,7 +44,7 @@ def classify_batch(smiles: Iterable[str], logp: bool = False) -> pd.DataFrame:
             if mol is None:
                 rows.append({"smiles": smi, "valid": False, "error": "invalid SMILES"})
                 continue
-            cls = classify(mol, cat)
+            cls = classify(mol, cat, near_misses=False)
             primary = min(cls.anchors, key=lambda a: a.priority) if cls.anchors else None
             rows.append({
                 "smiles": smi, "valid": True, "error": None, "motif": cls.motif,

@@ -19,10 +19,11 @@ Examples
 
 from __future__ import annotations
 
-from collections import Counter
+import re
 from dataclasses import dataclass, field
 
 from rdkit import Chem
+from rdkit.Chem import rdMolDescriptors
 
 from nanoligand.ligands.catalogue import Catalogue, catalogue
 
@@ -105,13 +106,15 @@ class Classification:
         return tuple(a.group for a in self.anchors)
 
 
-def classify(mol: Chem.Mol, cat: Catalogue | None = None) -> Classification:
-    """Find anchors and inorganic parts of ``mol`` and decide its overall motif."""
+def classify(mol: Chem.Mol, cat: Catalogue | None = None, near_misses: bool = True) -> Classification:
+    """Find anchors and inorganic parts of ``mol`` and decide its overall motif; without anchors,
+    ``near_misses`` lists the functional groups found instead (skipped in batch mode)."""
     cat = cat or catalogue()
     frag_atoms = Chem.GetMolFrags(mol, asMols=False, sanitizeFrags=False)
     anchors: list[Anchor] = []
     parts: list[Part] = []
     multi = len(frag_atoms) > 1
+    whole_elements = None if multi else element_numbers(mol)
     for k, idx in enumerate(frag_atoms):
         frag = _submol(mol, idx)
         inorganic = _inorganic(frag, idx, k, cat, multi) if _maybe_inorganic(frag, cat) else None
@@ -121,7 +124,7 @@ def classify(mol: Chem.Mol, cat: Catalogue | None = None) -> Classification:
             if anchor is not None:
                 anchors.append(anchor)
             continue
-        found = _organic_anchors(mol, set(idx), k, cat)
+        found = _organic_anchors(mol, set(idx), k, cat, whole_elements)
         anchors.extend(found)
         charge = Chem.GetFormalCharge(frag)
         primary = min(found, key=lambda a: a.priority) if found else None
@@ -130,7 +133,7 @@ def classify(mol: Chem.Mol, cat: Catalogue | None = None) -> Classification:
                           "organic_onium" if onium else "organic", primary.motif if primary else None,
                           "ligand" if found else "no anchor", tuple(idx)))
     motif, assumes = _overall(parts, anchors, cat)
-    near = () if anchors else _near_misses(mol, cat)
+    near = _near_misses(mol, cat) if near_misses and not anchors else ()
     return Classification(tuple(anchors), tuple(parts), motif, assumes, near)
 
 
@@ -164,8 +167,21 @@ _MAX_CARBON_INORGANIC = 8
 
 def _maybe_inorganic(frag: Chem.Mol, cat: Catalogue) -> bool:
     """Cheap pre-screen: could the inorganic rules apply at all?"""
-    symbols = {a.GetSymbol() for a in frag.GetAtoms()}
+    symbols = element_symbols(frag)
     return "C" not in symbols or frag.GetNumHeavyAtoms() <= _MAX_CARBON_INORGANIC or bool(symbols & cat.sets["METALS"])
+
+
+_FORMULA_ELEMENT = re.compile(r"([A-Z][a-z]?)")
+
+
+def element_symbols(mol: Chem.Mol) -> frozenset[str]:
+    """Elements of a molecule, read from RDKit's formula (far cheaper than iterating atoms in Python)."""
+    return frozenset(_FORMULA_ELEMENT.findall(rdMolDescriptors.CalcMolFormula(mol)))
+
+
+def element_numbers(mol: Chem.Mol) -> frozenset[int]:
+    table = Chem.GetPeriodicTable()
+    return frozenset(table.GetAtomicNumber(s) for s in element_symbols(mol))
 
 
 def _inorganic(frag: Chem.Mol, idx: tuple[int, ...], k: int, cat: Catalogue, multi: bool = True):
@@ -279,15 +295,19 @@ _INORGANIC_BASE = {"pseudohalide": "SCN-", "chalcogenide": "S2-", "hydroxide": "
 
 
 # -- organic anchors --------------------------------------------------------------------------------------
-def _organic_anchors(mol: Chem.Mol, frag_idx: set[int], k: int, cat: Catalogue) -> list[Anchor]:
-    elements = frozenset(mol.GetAtomWithIdx(i).GetAtomicNum() for i in frag_idx)
+def _organic_anchors(mol: Chem.Mol, frag_idx: set[int], k: int, cat: Catalogue,
+                     elements: frozenset[int] | None = None) -> list[Anchor]:
+    if elements is None:
+        elements = frozenset(mol.GetAtomWithIdx(i).GetAtomicNum() for i in frag_idx)
+    single = len(frag_idx) == mol.GetNumAtoms()
     claimed: set[int] = set()
     found: list[Anchor] = []
     for q in cat.anchors:
         for match in q.matches(mol, elements):
-            if not set(match) <= frag_idx or claimed & set(match):
+            atoms = set(match)
+            if (not single and not atoms <= frag_idx) or claimed & atoms:
                 continue
-            claimed |= set(match)
+            claimed |= atoms
             found.append(_organic_anchor(mol, q.info, match, q.donors, k))
     return _zwitterions(mol, found, frag_idx, k, cat)
 
@@ -350,10 +370,6 @@ def _overall(parts: list[Part], anchors: list[Anchor], cat: Catalogue) -> tuple[
 
 def _near_misses(mol: Chem.Mol, cat: Catalogue) -> tuple[str, ...]:
     """Functional groups found when no anchor is: what the molecule has instead."""
-    elements = frozenset(a.GetAtomicNum() for a in mol.GetAtoms())
+    elements = element_numbers(mol)
     names = [q.name for q in cat.functional if q.matches(mol, elements)]
     return tuple(dict.fromkeys(names))
-
-
-def element_counts(mol: Chem.Mol) -> Counter:
-    return Counter(a.GetSymbol() for a in mol.GetAtoms())
