@@ -143,7 +143,6 @@ def classify(core: Core) -> tuple[SiteLabels, list[tuple[str, list[int]]], np.nd
         core_role = np.where(n_on >= 3, "vertex", np.where(n_on == 2, "edge", "facet")).astype(object)
         core_face = np.where(surface, primary, -1)
         core_role[~surface] = "bulk"
-        face_area = core.polyhedron().areas
         on_face = depth < 0.5  # (atoms, planes): outermost layer of each face
     else:
         unit = pos[is_core] / np.maximum(np.linalg.norm(pos[is_core], axis=1), 1e-12)[:, None]
@@ -151,7 +150,6 @@ def classify(core: Core) -> tuple[SiteLabels, list[tuple[str, list[int]]], np.nd
         cos = unit @ normals.T
         core_face = np.where(surface, np.argmax(cos, axis=1), -1)
         core_role = np.where(surface, "facet", "bulk").astype(object)
-        face_area = _sphere_zone_areas(normals, core.diameter_nm * 10.0)
         # an atom on the border of two zones counts for both (as edge atoms do on facets)
         on_face = surface[:, None] & (cos >= cos.max(axis=1, keepdims=True) - 1e-9)
     core_role[kind[is_core] == KIND_ADATOM] = "adatom"
@@ -171,7 +169,14 @@ def classify(core: Core) -> tuple[SiteLabels, list[tuple[str, list[int]]], np.nd
     for label, members in families:
         label_of_plane[members] = label
     facet = np.where(face >= 0, label_of_plane[np.maximum(face, 0)], NO_FACET).astype(object)
-    return SiteLabels(facet.astype(str), role.astype(str), face), families, face_area, face_counts
+    return SiteLabels(facet.astype(str), role.astype(str), face), families, face_areas_A2(core), face_counts
+
+
+def face_areas_A2(core: Core) -> np.ndarray:
+    """Geometric area (Å²) of each plane's face: polyhedron faces, or the zones of a sphere."""
+    if core.faceted:
+        return core.polyhedron().areas
+    return _sphere_zone_areas(core.plane_normals, core.diameter_nm * 10.0)
 
 
 def _shape_rank(core: Core) -> np.ndarray:

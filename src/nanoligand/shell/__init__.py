@@ -1,0 +1,1 @@
+"""Ligand shells on nanocrystal cores: binding sites, recipes, placement, clash relief."""

@@ -1,0 +1,158 @@
+"""Binding sites of a core: where ligands can go, computed from the lattice (vectorised).
+
+A *vacancy* is a lattice site next to the core that a surface atom would bond to in the bulk but that
+is empty: the position a missing bond points at. Anion vacancies (next to surface cations) take X- and
+L-type donors; cation vacancies (next to surface anions) take the metal of a Z-type salt. Each
+vacancy records its host atoms (the surface atoms it would bond to), its outward normal (the face
+normal of its hosts on faceted cores, radial on spheres), and the face and facet family it belongs to,
+so that ligand counts can be balanced over symmetry-equivalent faces.
+
+Other site kinds: ``a_site`` (surface A cations of a perovskite, which ammonium ligands replace) and
+``capping`` (the H caps of an H-terminated Si or diamond core, which covalent grafting replaces).
+
+Examples
+--------
+>>> from nanoligand import build_core
+>>> sites = binding_sites(build_core("PbS", 3.0, "truncated-octahedron", "seed004"))
+>>> sites.kind_count("anion_vacancy") > 0
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from nanoligand.api import BareCore
+from nanoligand.core.build import KIND_CAPPING, _site_of_bond
+
+_OCCUPIED_A = 0.3   # a lattice position within this distance of an atom is occupied
+_MERGE_A = 0.01     # vacancies closer than this are the same site
+
+
+@dataclass(frozen=True)
+class SiteSet:
+    """Candidate binding sites (parallel arrays, one row per site).
+
+    Attributes
+    ----------
+    kind : ndarray of str
+        ``anion_vacancy``, ``cation_vacancy``, ``a_site`` or ``capping``.
+    position : ndarray (S, 3)
+        Where the missing atom would sit (vacancies) or the atom to replace (a_site, capping).
+    normal : ndarray (S, 3)
+        Outward unit normal used to orient a ligand.
+    element : ndarray of str
+        Element the lattice puts there (vacancies) or the atom to replace.
+    hosts : list of ndarray
+        Core atom indices bonded to the site.
+    face : ndarray of int
+        Face (plane) index of the site's first host, -1 if none.
+    family : ndarray of str
+        Facet family label of that face.
+    """
+
+    kind: np.ndarray
+    position: np.ndarray
+    normal: np.ndarray
+    element: np.ndarray
+    hosts: list
+    face: np.ndarray
+    family: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.kind)
+
+    def kind_count(self, kind: str) -> int:
+        return int(np.sum(self.kind == kind))
+
+    def select(self, mask: np.ndarray) -> "SiteSet":
+        idx = np.nonzero(mask)[0]
+        return SiteSet(self.kind[idx], self.position[idx], self.normal[idx], self.element[idx],
+                       [self.hosts[i] for i in idx], self.face[idx], self.family[idx])
+
+
+def binding_sites(qd: BareCore) -> SiteSet:
+    """Every candidate site of a built core (vacancies, perovskite A sites, H caps)."""
+    core, atoms = qd.core, qd.atoms
+    lattice = core.lattice
+    pos = atoms.positions
+    kind = atoms.arrays["kind"]
+    is_core = kind != KIND_CAPPING
+    core_idx = np.nonzero(is_core)[0]
+    site_of = atoms.arrays["lattice_site"]
+    missing = atoms.arrays["missing_bonds"]
+    face = atoms.arrays["face"]
+    facet = atoms.arrays["facet"]
+    normals_of_face = core.plane_normals
+
+    tree = cKDTree(pos[is_core])
+    surf = core_idx[missing[core_idx] > 0]
+    vac_pos, vac_host, vac_site = [], [], []
+    for st in np.unique(site_of[surf]):
+        members = surf[site_of[surf] == st]
+        vec = lattice.bond_vectors[st]
+        targets = (pos[members][:, None, :] + vec[None, :, :]).reshape(-1, 3)
+        dist, _ = tree.query(targets, distance_upper_bound=_OCCUPIED_A)
+        free = ~np.isfinite(dist)
+        partner = np.array([_site_of_bond(lattice, int(st), v) for v in vec])
+        vac_pos.append(targets[free])
+        vac_host.append(np.repeat(members, len(vec))[free])
+        vac_site.append(np.tile(partner, len(members))[free])
+    parts: list[tuple] = []
+    if vac_pos:
+        vp, vh, vs = np.vstack(vac_pos), np.concatenate(vac_host), np.concatenate(vac_site)
+        keys = np.round(vp / _MERGE_A).astype(np.int64)
+        _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        inverse = inverse.ravel()
+        order = np.argsort(inverse, kind="stable")
+        starts = np.concatenate([[0], np.cumsum(np.bincount(inverse))[:-1]])
+        sorted_hosts = vh[order]
+        hosts = np.split(sorted_hosts, starts[1:])
+        centroid = np.add.reduceat(pos[sorted_hosts], starts) / np.diff(np.append(starts, len(order)))[:, None]
+        p = vp[first]
+        lead = sorted_hosts[starts]
+        charge = lattice.charges[lattice.site_types[vs[first]]]
+        kind_v = np.where(charge < 0, "anion_vacancy", np.where(charge > 0, "cation_vacancy", "vacancy"))
+        elem = np.array(lattice.elements)[lattice.site_types[vs[first]]]
+        parts.append((kind_v, p, _normals(p, centroid, face[lead], normals_of_face, core.faceted), elem,
+                      hosts, face[lead], facet[lead]))
+    a_el = core.material.roles.get("A")
+    if a_el:  # perovskite surface A cations (replaced by ammonium in ion-pair shells)
+        symbols = np.array(atoms.get_chemical_symbols())
+        a_idx = core_idx[(symbols[core_idx] == a_el) & (missing[core_idx] > 0)]
+        parts.append((np.full(len(a_idx), "a_site"), pos[a_idx],
+                      _normals(pos[a_idx], np.zeros_like(pos[a_idx]), face[a_idx], normals_of_face, core.faceted),
+                      np.full(len(a_idx), a_el), [np.array([i]) for i in a_idx], face[a_idx], facet[a_idx]))
+    caps = np.nonzero(~is_core)[0]
+    if len(caps):  # H caps of a covalent core
+        _, host = tree.query(pos[caps])
+        host = core_idx[host]
+        bond = pos[caps] - pos[host]
+        parts.append((np.full(len(caps), "capping"), pos[caps], bond / np.linalg.norm(bond, axis=1)[:, None],
+                      np.full(len(caps), "H"), [np.array([c]) for c in host], face[caps], facet[caps]))
+    if not parts:
+        empty = np.zeros((0, 3))
+        return SiteSet(np.array([], dtype=object), empty, empty, np.array([], dtype=object), [],
+                       np.zeros(0, int), np.array([], dtype=object))
+    return SiteSet(np.concatenate([q[0] for q in parts]).astype(object), np.vstack([q[1] for q in parts]),
+                   np.vstack([q[2] for q in parts]), np.concatenate([q[3] for q in parts]).astype(object),
+                   [h for q in parts for h in q[4]], np.concatenate([q[5] for q in parts]).astype(int),
+                   np.concatenate([q[6] for q in parts]).astype(object))
+
+
+def _normals(p: np.ndarray, host_centroid: np.ndarray, face: np.ndarray, face_normals: np.ndarray,
+             faceted: bool) -> np.ndarray:
+    """Face normal of the host on a faceted core (ligands on one facet stand parallel); otherwise the
+    direction from the hosts to the site blended with the radial direction."""
+    radial = p / np.maximum(np.linalg.norm(p, axis=1), 1e-9)[:, None]
+    outward = p - host_centroid
+    outward = outward / np.maximum(np.linalg.norm(outward, axis=1), 1e-9)[:, None]
+    n = radial + outward
+    n = n / np.maximum(np.linalg.norm(n, axis=1), 1e-9)[:, None]
+    if faceted and len(face_normals):
+        on_face = face >= 0
+        n[on_face] = face_normals[face[on_face]]
+    return n
