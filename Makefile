@@ -20,8 +20,8 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	@mkdir -p $(OUT)
 	$(BIN)/nanoligand build PbS --diameter 4.8 --shape truncated-octahedron --termination seed004 \
-		-o $(OUT)/pbs_4.8nm_seed004.extxyz -o $(OUT)/pbs_4.8nm_seed004.pdb \
-		-o $(OUT)/pbs_4.8nm_seed004.census.json
+		--shell native -o $(OUT)/pbs_4.8nm_seed004_capped.pdb -o $(OUT)/pbs_4.8nm_seed004_capped.extxyz \
+		-o $(OUT)/pbs_4.8nm_seed004_capped.json
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q

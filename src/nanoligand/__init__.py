@@ -17,11 +17,12 @@ from nanoligand.materials import get as get_material
 
 __version__ = "0.1.0"
 
-_LAZY = {"Ligand": "nanoligand.ligands", "ligand": "nanoligand.ligands", "classify_batch": "nanoligand.ligands"}
+_LAZY = {"Ligand": "nanoligand.ligands", "ligand": "nanoligand.ligands", "classify_batch": "nanoligand.ligands",
+         "Nanocrystal": "nanoligand.nanocrystal", "build_nanocrystal": "nanoligand.nanocrystal"}
 
 
 def __getattr__(name: str):
-    """Ligand-engine names load RDKit and pandas on first use only (fast CLI start for core jobs)."""
+    """Ligand-engine and shell names load RDKit and pandas on first use only (fast CLI start for core jobs)."""
     if name in _LAZY:
         import importlib
 
@@ -29,7 +30,7 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'nanoligand' has no attribute {name!r}")
 
 __all__ = [
-    "BareCore", "build_core", "Material", "Ligand", "ligand", "classify_batch", "get_material", "available_materials",
+    "BareCore", "build_core", "Nanocrystal", "build_nanocrystal", "Material", "Ligand", "ligand", "classify_batch", "get_material", "available_materials",
     "NanoligandError", "InputError", "ChemistryError", "GeometryError", "OutputError", "SelfCheckError",
     "__version__",
 ]

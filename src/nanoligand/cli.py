@@ -11,6 +11,8 @@ Examples
     nanoligand build PbS --diameter 4.8 --shape truncated-octahedron --termination seed004 -o pbs.xyz
     nanoligand build CdSe --diameter 3 --shape wulff --facet-energy 111=1.0 --facet-energy -1-1-1=1.2 \\
         --facet-energy 100=1.1 --json
+    nanoligand build PbS --diameter 4.8 --shell native -o pbs.pdb --json
+    nanoligand build spec.yaml
 """
 
 from __future__ import annotations
@@ -66,8 +68,9 @@ def parse_facet_energies(items: List[str]) -> dict[str, float]:
 
 @app.command()
 def build(
-    material: str = typer.Argument(..., help="Material key or alias (see `nanoligand materials`)."),
-    diameter: float = typer.Option(..., "--diameter", "-d", help="Volume-equivalent diameter, nm."),
+    material: str = typer.Argument(..., help="Material key or alias (see `nanoligand materials`), or a YAML "
+                                   "spec file (material, diameter_nm, shape, termination, shell ...)."),
+    diameter: Optional[float] = typer.Option(None, "--diameter", "-d", help="Volume-equivalent diameter, nm."),
     shape: Optional[str] = typer.Option(None, "--shape", "-s", help="sphere, cube, octahedron, tetrahedron, "
                                         "truncated-octahedron, wulff, rod, platelet (default: per material)."),
     termination: Optional[str] = typer.Option(None, "--termination", "-t", help="stoichiometric, cation_rich, "
@@ -77,21 +80,113 @@ def build(
     ratio: Optional[float] = typer.Option(None, "--ratio", help="d100/d111 of a truncated octahedron "
                                           "(default 1.1547, Archimedean)."),
     aspect: Optional[float] = typer.Option(None, "--aspect", help="Rod length/width or platelet width/thickness."),
+    shell: Optional[str] = typer.Option(None, "--shell", help="Cap the core: 'native' (the material's "
+                                        "literature shell) or a YAML recipe file."),
+    allow_clashes: bool = typer.Option(False, "--allow-clashes", help="Keep a capped model whose clash relief "
+                                       "left contacts below 2 Å (reported) instead of failing."),
     output: List[str] = typer.Option([], "--output", "-o", help="Write the model (.xyz .extxyz .pdb .cif) or "
-                                     "the census (.json); repeatable."),
-    as_json: bool = typer.Option(False, "--json", help="Print the census as JSON."),
+                                     "the census/manifest (.json); repeatable."),
+    as_json: bool = typer.Option(False, "--json", help="Print the census (or the capped manifest) as JSON."),
 ) -> None:
-    """Build a nanocrystal core and print its surface census."""
-    energies = parse_facet_energies(facet_energy)
-    paths = [check_writable(p) for p in output]
-    qd = build_core(material, diameter, shape, termination, facet_energies=energies or None,
-                    ratio=ratio, aspect=aspect)
-    for p in paths:
-        qd.write(p)
-    if as_json:
-        print(json.dumps(qd.to_dict(), indent=2))
+    """Build a nanocrystal core, optionally cap it with a ligand shell, and print its census."""
+    args = dict(material=material, diameter_nm=diameter, shape=shape, termination=termination,
+                facet_energies=parse_facet_energies(facet_energy) or None, ratio=ratio, aspect=aspect,
+                shell=load_shell(shell) if shell else None)
+    if material.lower().endswith((".yaml", ".yml")):
+        args = {**args, **read_spec(material)}
+    if args["diameter_nm"] is None:
+        raise typer.BadParameter("missing: give --diameter (nm), or a spec file with diameter_nm",
+                                 param_hint="--diameter")
+    paths = [check_writable(p) for p in [*output, *args.pop("output", [])]]
+    shell_spec = args.pop("shell")
+    if shell_spec is None:
+        model = build_core(**args)
     else:
-        _print_census(qd, paths)
+        from nanoligand.nanocrystal import build_nanocrystal
+
+        model = build_nanocrystal(**args, shell=shell_spec, allow_clashes=allow_clashes)
+    for p in paths:
+        model.write(p)
+    if as_json:
+        print(json.dumps(model.to_dict(), indent=2))
+    elif shell_spec is None:
+        _print_census(model, paths)
+    else:
+        _print_census(model.bare, [])
+        _print_shell(model, paths)
+
+
+SPEC_KEYS = {"material", "diameter_nm", "shape", "termination", "facet_energies", "ratio", "aspect", "shell",
+             "output"}
+
+
+def read_spec(path: str) -> dict:
+    """A build spec from YAML: the keys of ``SPEC_KEYS`` (``shell`` as for ``--shell`` or a recipe)."""
+    data = _read_yaml(path)
+    if not isinstance(data, dict) or "material" not in data:
+        raise InputError(f"{path}: a build spec is a mapping with at least 'material' and 'diameter_nm'")
+    unknown = set(data) - SPEC_KEYS
+    if unknown:
+        raise InputError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(SPEC_KEYS))}")
+    out_paths = data.get("output", [])
+    spec = {k: data.get(k) for k in SPEC_KEYS - {"output"}}
+    spec["output"] = [out_paths] if isinstance(out_paths, str) else list(out_paths)
+    return spec
+
+
+def load_shell(value: str):
+    """``native`` or a YAML recipe file (a list of entries, or a mapping with ``entries``)."""
+    if value == "native":
+        return "native"
+    if not value.lower().endswith((".yaml", ".yml")):
+        raise InputError(f"--shell takes 'native' or a YAML recipe file, not {value!r}")
+    return _read_yaml(value)
+
+
+def _read_yaml(path: str):
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise InputError(f"no such file: {path}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path} is not valid YAML: {str(exc).splitlines()[0]}") from None
+
+
+def _print_shell(nc, paths: list) -> None:
+    d = nc.to_dict()
+    comp = d["composition"]
+    t = Table(title=f"ligand shell ({d['shell']['name']})", title_justify="left")
+    for col in ("ligand", "bound as", "motif", "count", "per nm²", "per facet"):
+        t.add_column(col, justify="right" if col in ("count", "per nm²") else "left")
+    for e in d["shell"]["entries"]:
+        name = e["ligand"]
+        lig = next((k for k in comp["ligands"] if k == name), None) or name
+        facets = " ".join(f"{f}:{v[lig]}" for f, v in comp["ligands_by_facet"].items() if lig in v)
+        t.add_row(name, e["bound_form"][:40], e["motif"], str(e["placed"]),
+                  f"{comp['ligand_density_per_nm2'].get(lig, 0):.2f}", facets)
+    out.print(t)
+    summary = Table(show_header=False, box=None, pad_edge=False)
+    summary.add_column(style="bold")
+    summary.add_column()
+    summary.add_row("net charge", f"{d['net_charge']:+d} e")
+    if comp["ligands_per_excess_cation"]:
+        summary.add_row("per excess cation", ", ".join(f"{k} {v:.2f}" for k, v in comp["ligands_per_excess_cation"].items()))
+    summary.add_row("organic mass fraction", f"{100 * d['organic_mass_fraction']:.1f} % (TGA loss)")
+    summary.add_row("molar mass", f"{comp['molar_mass_g_mol']:.0f} g/mol, {d['n_atoms']} atoms")
+    dmin = d["min_interatomic_distance_A"]
+    summary.add_row("closest contact", f"{dmin:.2f} Å; pairs below 2 Å: {d['pairs_below_2A']}" if dmin else "-")
+    for s_ in d["shell"]["shortfall"]:
+        summary.add_row("[yellow]shortfall[/yellow]", f"{s_['ligand']}: {s_['placed']} of {s_['requested']} ({s_['reason']})")
+    for ion in comp["counterions"]:
+        summary.add_row("counter-ions", f"{ion['count']} {ion['ion']} ({ion['note']})")
+    if d["shell"]["source"]:
+        summary.add_row("source", d["shell"]["source"])
+    out.print(summary)
+    for p in paths:
+        out.print(f"wrote {p}")
 
 
 def _print_census(qd: BareCore, paths: list) -> None:

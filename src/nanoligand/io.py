@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
+import numpy as np
 from ase import Atoms
 from ase.io import write as ase_write
 
@@ -28,6 +29,8 @@ from nanoligand.errors import InputError, OutputError
 STRUCTURE_FORMATS = {".xyz": "xyz", ".extxyz": "extxyz", ".pdb": "proteindatabank", ".cif": "cif"}
 JSON_SUFFIX = ".json"
 CIF_VACUUM_A = 10.0
+PDB_MAX_ATOMS = 99999   # five-digit atom serial numbers
+PDB_MAX_RESIDUE = 9999  # four-digit residue numbers per chain
 
 
 def check_writable(path: str | Path) -> Path:
@@ -71,18 +74,70 @@ def write_json(path: str | Path, data: Any) -> None:
     _atomic(check_writable(path), lambda t: t.write_text(text, encoding="utf-8"))
 
 
-def write_structure(path: str | Path, atoms: Atoms) -> None:
+def write_structure(path: str | Path, atoms: Atoms, bonds: np.ndarray | None = None) -> None:
     """Write ``atoms`` atomically in the format given by the file extension (xyz, extxyz, pdb, cif).
 
     ``.xyz`` is plain XYZ; ``.extxyz`` carries every per-atom array (coordination, facet, role ...).
     A ``.cif`` of a cluster gets a box cell (the atoms' extent plus 10 Å of vacuum on each side, atoms
-    centred), since most CIF readers need a cell.
+    centred), since most CIF readers need a cell. A ``.pdb`` of a model with residues (an array
+    ``residue``) is written by :func:`write_pdb`, with CONECT records for ``bonds``.
     """
     p = check_writable(path)
     fmt = STRUCTURE_FORMATS.get(p.suffix.lower())
     if fmt is None:
         raise InputError(f"{str(p)!r} is not a structure format ({', '.join(STRUCTURE_FORMATS)})")
+    if fmt == "proteindatabank" and "residue" in atoms.arrays:
+        if len(atoms) > PDB_MAX_ATOMS:
+            raise OutputError(f"{len(atoms)} atoms do not fit a PDB file (at most {PDB_MAX_ATOMS} atom serial "
+                              "numbers): write .cif or .extxyz instead")
+        text = pdb_text(atoms, bonds)
+        _atomic(p, lambda t: t.write_text(text, encoding="ascii"))
+        return
     if fmt == "cif" and atoms.cell.rank < 3:
         atoms = atoms.copy()
         atoms.center(vacuum=CIF_VACUUM_A)
     _atomic(p, lambda t: ase_write(str(t), atoms, format=fmt))
+
+
+def pdb_text(atoms: Atoms, bonds: np.ndarray | None = None) -> str:
+    """PDB text of a model with residues: HETATM records with residue names and numbers (residue 0,
+    the core, is chain A; ligands are numbered from 1 in chain B, the next 9999 in chain C ...),
+    element symbols and formal charges, then CONECT records.
+
+    Examples
+    --------
+    >>> a = Atoms("OH", positions=[[0, 0, 0], [0, 0, 0.97]])
+    >>> a.arrays["residue"] = np.array([1, 1]); a.arrays["resname"] = np.array(["HYD", "HYD"])
+    >>> a.arrays["formal_charge"] = np.array([-1, 0])
+    >>> print(pdb_text(a, np.array([[0, 1]])).splitlines()[0])
+    HETATM    1  O1  HYD B   1       0.000   0.000   0.000  1.00  0.00           O1-
+    """
+    res = atoms.arrays["residue"]
+    names = atoms.arrays.get("resname", np.full(len(atoms), "UNK"))
+    charge = atoms.arrays.get("formal_charge", np.zeros(len(atoms), int))
+    symbols = atoms.get_chemical_symbols()
+    lines = []
+    count: dict[int, dict[str, int]] = {}
+    for i, (s, xyz) in enumerate(zip(symbols, atoms.positions)):
+        r = int(res[i])
+        per = count.setdefault(r, {})
+        per[s] = per.get(s, 0) + 1
+        label = f"{s}{per[s]}" if len(s) + len(str(per[s])) <= 4 else s
+        chain = "A" if r == 0 else chr(ord("B") + (r - 1) // PDB_MAX_RESIDUE)
+        seq = 0 if r == 0 else (r - 1) % PDB_MAX_RESIDUE + 1
+        q = int(charge[i])
+        qs = f"{abs(q)}{'+' if q > 0 else '-'}" if q else "  "
+        name = f" {label:<3}" if len(s) == 1 and len(label) < 4 else f"{label:<4}"
+        lines.append(f"HETATM{i + 1:5d} {name} {str(names[i])[:3]:>3} {chain}{seq:4d}    "
+                     f"{xyz[0]:8.3f}{xyz[1]:8.3f}{xyz[2]:8.3f}  1.00  0.00          {s:>2}{qs}")
+    if bonds is not None and len(bonds):
+        partners: dict[int, list[int]] = {}
+        for a, b in np.asarray(bonds, int):
+            partners.setdefault(int(a), []).append(int(b))
+            partners.setdefault(int(b), []).append(int(a))
+        for a in sorted(partners):
+            others = sorted(partners[a])
+            for k in range(0, len(others), 4):
+                lines.append("CONECT" + f"{a + 1:5d}" + "".join(f"{b + 1:5d}" for b in others[k:k + 4]))
+    lines.append("END")
+    return "\n".join(lines) + "\n"

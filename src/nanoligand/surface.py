@@ -188,6 +188,12 @@ def _shape_rank(core: Core) -> np.ndarray:
     return np.array([lookup.get(tuple(np.round(nv, 6)), 0) for nv in core.plane_normals], float)
 
 
+def face_orbits(core: Core) -> np.ndarray:
+    """Per plane, its orbit under the core's own point group: faces in one orbit are equivalent."""
+    return plane_orbits(core.plane_normals, core.lattice.site_group,
+                        core.plane_distances_A if core.faceted else None)
+
+
 def _families(core: Core, face_counts: np.ndarray) -> list[tuple[str, list[int]]]:
     """Facet families, labelled by Miller index, in the order of the shape's families.
 
@@ -199,7 +205,7 @@ def _families(core: Core, face_counts: np.ndarray) -> list[tuple[str, list[int]]
     """
     normals = core.plane_normals
     dist = core.plane_distances_A if core.faceted else None
-    site_orbit = plane_orbits(normals, core.lattice.site_group, dist)
+    site_orbit = face_orbits(core)
     crystal_orbit = plane_orbits(normals, core.lattice.point_group, dist)
     content = {o: sorted(map(tuple, face_counts[site_orbit == o])) for o in range(site_orbit.max() + 1)}
     merged: dict[tuple, list[int]] = {}

@@ -5,14 +5,17 @@ partners are in its own and the 26 neighbouring cells. Cells hold doubly linked 
 can be taken out and put back in O(atoms). Coordinates outside the grid's box are clamped into the
 border cells, which keeps neighbours in neighbouring cells (the clamp is monotone).
 
-Clash rule of a pair (atom ``p`` of a ligand, atom ``q`` of another molecule or of the core):
+Clash rule of a pair (atom ``p`` of a ligand, atom ``q`` of another molecule or of the core), as the
+shell specification states it (2.0 Å for any two atoms of different molecules or of a ligand and the
+core, 2.5 Å for two heavy atoms of different molecules):
 
 * ``p`` a donor and ``q`` a core atom of the class the ligand binds (cations for X/L donors, anions
   for Z acceptors, framework atoms for grafts): closer than the ligand's own ``donor_min`` (a bond
   is not a clash, a donor pushed into the core is);
 * ``p`` bonded to a donor (the carboxyl C of a chelating carboxylate) and ``q`` of that class: closer
   than ``MIN_ANY_A`` (a 1-3 contact across the bond, not held to the heavy-atom limit);
-* both heavy: closer than ``MIN_HEAVY_A``; otherwise closer than ``MIN_ANY_A``.
+* both heavy and ``q`` in another ligand: closer than ``MIN_HEAVY_A``; otherwise closer than
+  ``MIN_ANY_A``.
 
 The score of a ligand is the sum over its clashing pairs of ``1 + (limit - d)``: zero exactly when it
 clashes with nothing, and lower when it clashes less.
@@ -89,7 +92,7 @@ def score_points(pts, heavy, donor, donor_min, binds, mol_k, limit, xyz, mol, is
                         if m != mol_k:
                             if m < 0 and donor[p] > 0 and cls[q] == binds:
                                 lim = donor_min if donor[p] == 2 else MIN_ANY_A
-                            elif heavy[p] and is_heavy[q]:
+                            elif heavy[p] and is_heavy[q] and m >= 0:
                                 lim = MIN_HEAVY_A
                             else:
                                 lim = MIN_ANY_A
@@ -143,7 +146,7 @@ def ligand_score(k, start, size, heavy, donor, donor_min, binds, xyz, mol, is_he
 
 
 @nb.njit(cache=True)
-def close_pairs(xyz, mol, is_heavy, cls, role_atom, donor_min_atom, binds_atom, origin, dims, head, nxt):
+def close_pairs(xyz, mol, is_heavy, cls, role_atom, donor_min_atom, binds_atom, origin, dims, head, nxt, cell_of):
     """Intermolecular pairs (donor–core bonds excepted): how many are closer than ``MIN_ANY_A``, how many
     heavy-atom pairs closer than ``MIN_HEAVY_A``, and the smallest distance. ``role_atom`` is 2 for
     donors and 1 for atoms bonded to one; a donor closer to a core atom it binds than its
@@ -152,7 +155,7 @@ def close_pairs(xyz, mol, is_heavy, cls, role_atom, donor_min_atom, binds_atom, 
     n_heavy = 0
     dmin2 = np.inf
     for p in range(xyz.shape[0]):
-        if mol[p] < 0:
+        if mol[p] < 0 or cell_of[p] < 0:
             continue
         x, y, z = xyz[p, 0], xyz[p, 1], xyz[p, 2]
         i0 = min(max(int((x - origin[0]) / CELL_A), 0), dims[0] - 1)
@@ -179,7 +182,7 @@ def close_pairs(xyz, mol, is_heavy, cls, role_atom, donor_min_atom, binds_atom, 
                                     dmin2 = d2
                                 if d2 < MIN_ANY_A * MIN_ANY_A:
                                     n_any += 1
-                                if is_heavy[p] and is_heavy[q] and d2 < MIN_HEAVY_A * MIN_HEAVY_A:
+                                if is_heavy[p] and is_heavy[q] and m >= 0 and d2 < MIN_HEAVY_A * MIN_HEAVY_A:
                                     n_heavy += 1
                         q = nxt[q]
     return n_any, n_heavy, np.sqrt(dmin2)
@@ -384,7 +387,7 @@ def _forces(c, h, role, donor_min, binds, k, topo, n, xyz, mol, is_heavy, cls, o
                         if m != k:
                             if m < 0 and role[a] > 0 and cls[q] == binds:
                                 lim = donor_min if role[a] == 2 else MIN_ANY_A
-                            elif h[a] and is_heavy[q]:
+                            elif h[a] and is_heavy[q] and m >= 0:
                                 lim = MIN_HEAVY_A
                             else:
                                 lim = MIN_ANY_A
@@ -544,10 +547,12 @@ def descend(ligands, iters, start, size, tpl_of, anchors, normals, donor_min, bi
 
 @nb.njit(cache=True)
 def all_scores(start, size, tpl_of, donor_min, binds, tpl_atom0, heavy_t, role_t, xyz, mol, is_heavy, cls, origin,
-               dims, head, nxt):
-    """Intermolecular clash score of every ligand."""
+               dims, head, nxt, cell_of):
+    """Intermolecular clash score of every ligand in the grid (0 for ligands taken out)."""
     out = np.zeros(len(start))
     for k in range(len(start)):
+        if cell_of[start[k]] < 0:
+            continue
         t = tpl_of[k]
         a0 = tpl_atom0[t]
         n = size[k]

@@ -25,11 +25,14 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from rdkit import Chem
+from rdkit.Chem import Descriptors
 from scipy.spatial import cKDTree
 
 from nanoligand.api import BareCore
 from nanoligand.core.build import KIND_CAPPING, _site_of_bond
 from nanoligand.errors import ChemistryError, InputError
+from nanoligand.ligands import ligand
 from nanoligand.surface import face_areas_A2
 from nanoligand.shell import _kernels as K
 from nanoligand.shell._kernels import MIN_ANY_A
@@ -43,14 +46,22 @@ from nanoligand.shell.templates import Template, single_atom_template, template
 SITE_KIND = {"X": "anion_vacancy", "L": "anion_vacancy", "Z": "cation_vacancy", "ion_pair": "a_site",
              "covalent": "capping"}
 PROTON = "[H+]"
+PROTON_NAMES = frozenset({"[h+]", "proton", "h+"})
 #: a donor closer to a core atom it binds than this fraction of its bond length is a clash
 DONOR_MIN_FRACTION = 0.9
+#: area fraction of randomly jammed discs in 2D, φ_J ≈ 0.84 (O'Hern, Silbert, Liu, Nagel, Phys. Rev. E 2003,
+#: 68, 011306): ligands whose heads sit where the sites are cannot pack like a crystal
+PACKING_FRACTION = 0.84
 #: sites closer than this multiple of the typical nearest-site distance count as crowding each other
 NEIGHBOUR_SHELL = 1.15
 #: in a mixed shell, a larger ligand takes at most this share of a face's sites where others have room
 MAX_FILL_MIXED = 0.75
 #: candidate sites fully tried (best probes first) for a ligand that still clashes after relief
-RELOCATE_TRIES = 6
+RELOCATE_TRIES = 10
+RELOCATE_PROBES = 256  # nearest candidate sites probed
+RELOCATE_MAX = 100    # more clashing ligands than this are reported, not relocated
+TRIM_ROUNDS = 3
+FINISH_ROUNDS = 6
 
 
 @dataclass
@@ -89,36 +100,9 @@ def cap(qd: BareCore, spec: ShellSpec) -> ShellResult:
     sites = binding_sites(qd)
     rng = np.random.default_rng(spec.seed)
     groups = _expand(spec, metal_core, mat.prototype)
-    area_nm2 = qd.census.surface_area_nm2
-    radius_nm = qd.census.diameter_nm / 2
 
-    # counts: coverage entries first (they may add charge, e.g. bound metal cations), then neutralizing X
-    counts: dict[int, int] = {}
-    limits: dict[str, int] = {}
+    counts, limits, counterions = _counts(qd, sites, groups, metal_core)
     shortfall: list[dict] = []
-    counterions: list[dict] = []
-    charge = 0 if metal_core else qd.census.net_charge
-    for k, (entry, tpl, kind) in enumerate(groups):
-        limits[tpl.name] = _footprint_limit(area_nm2, radius_nm, tpl)
-        if entry.role == "neutralize":
-            continue
-        n_sites = len(_pool(sites, kind, entry.facets, np.zeros(len(sites), bool)))
-        counts[k] = _coverage_count(entry.coverage, n_sites, area_nm2, limits[tpl.name], tpl.name)
-        if entry.counterions:  # a declared ionic double layer: the counter-ions are listed, not placed
-            ion = template(entry.counterions, "X")
-            n_ions, rest = divmod(counts[k] * tpl.charge, -ion.charge)
-            if rest:
-                raise ChemistryError(f"{counts[k]} {tpl.name} cannot be balanced by whole {ion.name} ions")
-            counterions.append({"ion": ion.name, "count": int(n_ions), "charge_each": ion.charge,
-                                "note": "diffuse-layer counter-ion, listed not placed (seed 001 Fig. 1b)"})
-        elif not metal_core:
-            charge += counts[k] * tpl.charge
-    neutral = [k for k, (e, _, _) in enumerate(groups) if e.role == "neutralize"]
-    if neutral:
-        counts.update(_neutralizing_counts(charge, [groups[k] for k in neutral], neutral, metal_core))
-    elif charge != 0:
-        raise ChemistryError(f"the shell leaves a net charge of {charge:+d} e: add X ligands with "
-                             "role: neutralize (or Z/cation ligands for an anion-rich core)")
 
     # sites, pool by pool
     site_of: dict[int, np.ndarray] = {}
@@ -144,12 +128,87 @@ def cap(qd: BareCore, spec: ShellSpec) -> ShellResult:
     shell.set_preferred_spins()
     shell.place_all()
     sweeps = shell.relax_all(seed=spec.seed)
-    relocated = _relocate(qd, sites, placed, shell, lattice_bonds) if len(shell.clashing()) else 0
+    relocated = 0
+    for r in range(FINISH_ROUNDS):  # what relief left: move ligands to free sites, settle, again
+        if len(shell.clashing()) == 0:
+            break
+        relocated += _relocate(qd, sites, placed, shell, lattice_bonds)
+        shell.settle(seed=spec.seed + 100 + r)
+    kept = _trim(shell, placed, sites, metal_core, shortfall)
     start = 0
-    for p in placed:
-        p.coords = [shell.coords(k) for k in range(start, start + len(p.sites))]
+    for p, keep in zip(placed, kept):
+        idx = np.arange(start, start + len(p.sites))
         start += len(p.sites)
+        p.sites, p.anchors, p.rotations, p.bond_A = p.sites[keep], p.anchors[keep], p.rotations[keep], p.bond_A[keep]
+        if len(p.replaces) == len(keep):
+            p.replaces = p.replaces[keep]
+        p.coords = [shell.coords(k) for k in idx[keep]]
+    removed = np.unique(np.concatenate([p.replaces for p in placed])) if placed else np.zeros(0, int)
     return ShellResult(placed, sites, removed, counterions, shortfall, sweeps, limits, shell.contacts(), relocated)
+
+
+def _trim(shell: Shell, placed: list[Placed], sites: SiteSet, metal_core: bool,
+               shortfall: list[dict]) -> list[np.ndarray]:
+    """A coverage is met as far as it fits: ligands of a coverage entry that still clash after relief
+    are dropped, then faces of one family are evened out (equal counts, ±1). Only entries whose
+    ligands leave the charge as it was are trimmed: L donors, X ligands on metal cores, grafts (the H
+    cap comes back), ion pairs (the A cation comes back) and X2 pairs (a proton goes with each
+    carboxylate); what is dropped is reported as a shortfall. Neutralizing entries are never trimmed:
+    their count is the charge. Returns a keep mask per group."""
+    starts = np.concatenate([[0], np.cumsum([len(p.sites) for p in placed])[:-1]]).astype(int) if placed else []
+    kept = [np.ones(len(p.sites), bool) for p in placed]
+    for _ in range(TRIM_ROUNDS):
+        scores = shell.scores()
+        changed = False
+        for g, p in enumerate(placed):
+            idx = starts[g] + np.arange(len(p.sites))
+            partner = g + 1 if g + 1 < len(placed) and placed[g + 1].entry.role == "pair" else None
+            neutral = metal_core or p.template.charge == 0 or partner is not None or p.kind == "a_site"
+            bad = kept[g] & (scores[idx] > 0)
+            if p.entry.role != "coverage" or not neutral or not bad.any():
+                continue
+            keep = kept[g].copy()
+            for i in np.nonzero(bad)[0][np.argsort(-scores[idx][bad], kind="stable")]:
+                if shell.score(int(idx[i])) > 0:  # worst first: its partners may be clear once it is gone
+                    keep[i] = False
+                    shell.lift(int(idx[i]))
+            _even_out(keep, p.sites, sites)
+            drop = kept[g] & ~keep
+            for i in np.nonzero(drop)[0]:
+                shell.lift(int(idx[i]))
+                if p.kind in ("capping", "a_site"):
+                    shell.restore_core(p.replaces[i:i + 1])
+            if partner is not None:  # as many protons go as carboxylates
+                q = placed[partner]
+                qidx = starts[partner] + np.arange(len(q.sites))
+                order = np.argsort(-scores[qidx] - kept[partner] * 0, kind="stable")
+                gone = [i for i in order if kept[partner][i]][:int(drop.sum())]
+                for i in gone:
+                    shell.lift(int(qidx[i]))
+                kept[partner][gone] = False
+            kept[g] = keep
+            changed = True
+        if not changed:
+            break
+    for g, p in enumerate(placed):
+        if not kept[g].all():
+            shortfall.append({"ligand": p.template.name, "requested": len(p.sites), "placed": int(kept[g].sum()),
+                              "reason": "the rest found no clash-free room (sterically full)"})
+    return kept
+
+
+def _even_out(keep: np.ndarray, chosen_sites: np.ndarray, sites: SiteSet) -> None:
+    """Drop kept members until every face of a symmetry orbit holds the same count, ±1 (edge sites
+    counting half for each face)."""
+    for o in np.unique(sites.orbit[chosen_sites]):
+        faces = np.unique(sites.face[sites.orbit == o])
+        for _ in range(len(keep)):
+            per = sites.face_counts(chosen_sites[keep], faces)
+            if per.max() - per.min() <= 1:
+                break
+            hi = faces[np.argmax(per)]
+            on = np.nonzero(keep & ((sites.face[chosen_sites] == hi) | (sites.face2[chosen_sites] == hi)))[0]
+            keep[on[-1]] = False
 
 
 def _relocate(qd: BareCore, sites: SiteSet, placed: list[Placed], shell: Shell, lattice_bonds) -> int:
@@ -166,7 +225,10 @@ def _relocate(qd: BareCore, sites: SiteSet, placed: list[Placed], shell: Shell, 
         offset.append(start)
     group_of = np.array(group_of, int)
     moved = 0
-    for k in shell.clashing():
+    clashing = shell.clashing()
+    if len(clashing) > RELOCATE_MAX:  # relief fell far short: moving ligands one by one will not rescue it
+        return 0
+    for k in clashing:
         g = group_of[k]
         p = placed[g]
         if p.kind not in ("anion_vacancy", "cation_vacancy", "vacancy") or shell.score(k) == 0:
@@ -179,6 +241,8 @@ def _relocate(qd: BareCore, sites: SiteSet, placed: list[Placed], shell: Shell, 
         cand = same[smaller]
         if len(cand) == 0:
             continue
+        near = np.argsort(np.linalg.norm(sites.position[cand] - sites.position[here], axis=1), kind="stable")
+        cand = cand[near[:RELOCATE_PROBES]]
         # probe every candidate with the rigid poses as things stand; the most promising first
         _, rots, ancs, bonds = _geometry(qd, sites, cand, p.template, p.kind, lattice_bonds)
         probe = np.array([shell.probe(k, a, r) for a, r in zip(ancs, rots)])
@@ -227,14 +291,15 @@ def _shell(qd: BareCore, keep: np.ndarray, placed: list[Placed]) -> Shell:
         return np.concatenate([getattr(p, attr) for p in placed]) if placed else empty
 
     binds = np.concatenate([np.full(len(p.sites), p.binds) for p in placed]) if placed else np.zeros(0, int)
-    return Shell(qd.atoms.positions[keep], heavy[keep], core_class[keep], [p.template for p in placed], tpl_of,
+    return Shell(qd.atoms.positions, heavy, core_class, [p.template for p in placed], tpl_of,
                  cat("rotations", np.zeros((0, 3, 3))), cat("anchors", np.zeros((0, 3))),
-                 DONOR_MIN_FRACTION * cat("bond_A", np.zeros(0)), binds)
+                 DONOR_MIN_FRACTION * cat("bond_A", np.zeros(0)), binds, core_present=keep)
 
 
 # -- planning ----------------------------------------------------------------------------------------------
 def _expand(spec: ShellSpec, metal_core: bool, prototype: str) -> list[tuple[ShellEntry, Template, str]]:
-    """Entries with their templates and site kinds; X2 becomes an X ligand plus a proton."""
+    """Entries with their templates and site kinds; X2 becomes an X ligand plus a proton on a surface
+    anion (the proton's entry has ``role='pair'``: its count is its X partner's, the entry before it)."""
     out = []
     for e in spec.entries:
         kind = SITE_KIND.get(e.motif, "anion_vacancy")
@@ -247,15 +312,72 @@ def _expand(spec: ShellSpec, metal_core: bool, prototype: str) -> list[tuple[She
         if e.motif == "X2":
             x = ShellEntry(e.ligand, "X", "coverage", e.share, e.coverage, e.facets)
             out.append((x, template(e.ligand, "X"), kind))
-            h = ShellEntry(PROTON, "Z", "coverage", e.share, e.coverage, e.facets)
+            h = ShellEntry(PROTON, "Z", "pair", e.share, e.coverage, e.facets)
             out.append((h, _proton(), "cation_vacancy"))
             continue
-        out.append((e, template(e.ligand, e.motif, radical=metal_core), kind))
+        tpl = _proton() if e.ligand.strip().lower() in PROTON_NAMES else template(e.ligand, e.motif, radical=metal_core)
+        out.append((e, tpl, kind))
     return out
 
 
 def _proton() -> Template:
     return single_atom_template("proton", "H", +1, "Z")
+
+
+def _counts(qd: BareCore, sites: SiteSet, groups, metal_core: bool) -> tuple[dict[int, int], dict, list[dict]]:
+    """How many of each group (module docstring, step 2), the footprint limits and listed counter-ions.
+
+    Coverage entries come first; each changes the charge by its ligands' charge less that of the core
+    atoms it replaces (an ammonium for a Cs⁺ changes nothing). Then ``neutralize`` entries whose
+    charge opposes what is left share it out. Nothing may exceed the surface's footprint limit.
+    """
+    area_nm2 = qd.census.surface_area_nm2
+    radius_A = 5.0 * qd.census.diameter_nm
+    mat = qd.core.material
+    counts: dict[int, int] = {}
+    limits: dict[str, int] = {}
+    counterions: list[dict] = []
+    charge = 0 if metal_core else qd.census.net_charge
+    for k, (entry, tpl, kind) in enumerate(groups):
+        limits[tpl.name] = footprint_limit(area_nm2, radius_A, tpl)
+        if entry.role == "neutralize":
+            continue
+        if entry.role == "pair":
+            counts[k] = counts[k - 1]
+        else:
+            n_sites = len(_pool(sites, kind, entry.facets, np.zeros(len(sites), bool)))
+            counts[k] = _coverage_count(entry.coverage, n_sites, area_nm2, limits[tpl.name], tpl.name)
+        replaced = mat.charges.get(mat.roles.get("A", ""), 0) if kind == "a_site" else 0
+        if entry.counterions:  # a declared ionic double layer: the counter-ions are listed, not placed
+            counterions.append(_counterions(entry.counterions, counts[k] * (tpl.charge - replaced), tpl.name))
+        elif not metal_core:
+            charge += counts[k] * (tpl.charge - replaced)
+    neutral = [k for k, (e, _, _) in enumerate(groups) if e.role == "neutralize"]
+    if neutral:
+        counts.update(_neutralizing_counts(charge, [groups[k] for k in neutral], neutral, metal_core))
+    elif charge != 0:
+        raise ChemistryError(f"the shell leaves a net charge of {charge:+d} e: add ligands with role: neutralize "
+                             "(X ligands for a cation-rich core, Z acceptors or protons for an anion-rich one)")
+    for k in neutral:
+        tpl = groups[k][1]
+        if counts[k] > limits[tpl.name]:
+            raise ChemistryError(
+                f"neutrality needs {counts[k]} {tpl.name} but this surface holds at most {limits[tpl.name]} (its "
+                "footprint): mix in a smaller X ligand (chloride, hydroxide), or choose another termination")
+    return counts, limits, counterions
+
+
+def _counterions(name: str, charge: int, bound: str) -> dict:
+    """The diffuse-layer counter-ions that balance ``charge`` of bound ions (seed 001, Fig. 1b)."""
+    ion = ligand(name)
+    q = Chem.GetFormalCharge(ion.mol)
+    if q == 0 or q * charge > 0:
+        raise ChemistryError(f"{ion.name} (charge {q:+d}) cannot balance the {charge:+d} e of bound {bound}")
+    n, rest = divmod(abs(charge), abs(q))
+    if rest:
+        raise ChemistryError(f"{abs(charge)} e of bound {bound} cannot be balanced by whole {ion.name} ions")
+    return {"ion": ion.name, "count": int(n), "charge_each": int(q), "mass_g_mol": round(Descriptors.MolWt(ion.mol), 3),
+            "note": "diffuse-layer counter-ion, listed not placed (seed 001 Fig. 1b)"}
 
 
 def _pool(sites: SiteSet, kind: str, facets, used: np.ndarray) -> np.ndarray:
@@ -265,10 +387,12 @@ def _pool(sites: SiteSet, kind: str, facets, used: np.ndarray) -> np.ndarray:
     return np.nonzero(mask)[0]
 
 
-def _footprint_limit(area_nm2: float, radius_nm: float, tpl: Template) -> int:
-    """Ligands the surface holds: area at the shell's mid-height over the footprint."""
-    half = tpl.length_A / 20.0
-    return int(area_nm2 * (1 + half / radius_nm) ** 2 / max(tpl.footprint_nm2, 1e-3))
+def footprint_limit(area_nm2: float, radius_A: float, tpl: Template) -> int:
+    """Ligands the surface holds: the tightest slab of the ligand (its cross-section at height h over
+    the surface) against the area the shell offers at that height, ``A (1 + h/R)²``, at the packing
+    fraction of randomly jammed discs."""
+    h, a = tpl.cross_sections
+    return int(PACKING_FRACTION * np.min(area_nm2 * (1 + h / radius_A) ** 2 / np.maximum(a, 1e-3)))
 
 
 def _coverage_count(coverage, n_sites: int, area_nm2: float, cap_fp: int, name: str) -> int:
@@ -287,15 +411,25 @@ def _coverage_count(coverage, n_sites: int, area_nm2: float, cap_fp: int, name: 
 
 
 def _neutralizing_counts(charge: int, groups, ids, metal_core: bool) -> dict[int, int]:
+    """Counts of the neutralizing entries whose charge opposes ``charge``, split by their shares (the
+    others get none)."""
     if metal_core:
         raise ChemistryError("a metal core has no excess charge to neutralize: give X ligands a coverage")
-    if charge < 0:
-        raise ChemistryError(f"the core carries {charge:+d} e: X ligands cannot neutralize an anion-rich core; "
-                             "add Z-type or cationic ligands, or choose a cation-rich termination")
-    per = [-g[1].charge for g in groups]
-    if any(p <= 0 for p in per):
-        bad = [g[1].name for g, p in zip(groups, per) if p <= 0]
-        raise ChemistryError(f"{', '.join(bad)} carries no negative charge as an X ligand: it cannot neutralize")
+    for g in groups:
+        if g[1].charge == 0:
+            raise ChemistryError(f"{g[1].name} carries no charge as {g[0].motif}: it cannot neutralize")
+    use = [i for i, g in enumerate(groups) if g[1].charge * charge < 0]
+    out = {i: 0 for i in ids}
+    if charge == 0:
+        return out
+    if not use:
+        kind = "X ligands (anions)" if charge > 0 else "Z acceptors or protons (cations)"
+        raise ChemistryError(f"the core carries {charge:+d} e and no neutralizing entry can balance it: "
+                             f"add {kind} with role: neutralize")
+    ids = [ids[i] for i in use]
+    groups = [groups[i] for i in use]
+    charge = abs(charge)
+    per = [abs(g[1].charge) for g in groups]
     shares = np.array([g[0].share for g in groups], float)
     weight = shares * np.array(per)
     raw = charge * shares / weight.sum()
@@ -309,7 +443,8 @@ def _neutralizing_counts(charge: int, groups, ids, metal_core: bool) -> dict[int
     if left:
         raise ChemistryError(f"the core charge {charge:+d} e cannot be balanced exactly with "
                              f"{', '.join(g[1].name for g in groups)} (charges {', '.join(str(-p) for p in per)})")
-    return {i: int(c) for i, c in zip(ids, n)}
+    out.update({i: int(c) for i, c in zip(ids, n)})
+    return out
 
 
 def _choose_sites(sites: SiteSet, kind: str, members: list[int], groups, counts: dict[int, int],
@@ -386,7 +521,10 @@ def _spread(sites: SiteSet, pool: np.ndarray, n: int, face_weight: np.ndarray | 
     inv = inv.ravel()
     avail = np.bincount(inv)
     weight = avail if face_weight is None else face_weight[uniq]
-    room = np.ceil(max_fill * avail).astype(int)
+    # the fill cap is shared evenly by the equivalent faces of an orbit
+    fam = sites.orbit[pool][np.unique(inv, return_index=True)[1]]
+    fam_avail = np.array([avail[fam == fam[f]].mean() for f in range(len(uniq))])
+    room = np.minimum(np.ceil(max_fill * fam_avail).astype(int), avail)
     quota = _largest_remainder(weight * n / weight.sum(), n, room if room.sum() >= n else avail)
     xyz = sites.position[pool]
     picked = _fps(xyz, inv, quota)
@@ -399,10 +537,33 @@ def _spread(sites: SiteSet, pool: np.ndarray, n: int, face_weight: np.ndarray | 
     chosen[picked] = True
     indptr, indices = _csr(len(pool), pairs)
     chosen = K.declutter(chosen, inv.astype(np.int64), indptr, indices, 20)
+    _balance(sites, pool, chosen, indptr, indices)
     rank = np.full(len(pool), len(pool))
     rank[picked] = np.arange(len(picked))
     kept = np.nonzero(chosen)[0]
     return pool[kept[np.argsort(rank[kept], kind="stable")]]
+
+
+def _balance(sites: SiteSet, pool: np.ndarray, chosen: np.ndarray, indptr: np.ndarray,
+             indices: np.ndarray) -> None:
+    """Even out the equivalent faces of each symmetry orbit (counts within ±1, an edge site counting
+    half for each of its faces): the most crowded pick of the fullest face moves to the least crowded
+    free site of the emptiest."""
+    crowd = np.array([chosen[indices[indptr[i]:indptr[i + 1]]].sum() for i in range(len(chosen))])
+    f1, f2 = sites.face[pool], sites.face2[pool]
+    for o in np.unique(sites.orbit[pool]):
+        faces = np.unique(sites.face[sites.orbit == o])
+        for _ in range(len(chosen)):
+            per = sites.face_counts(pool[chosen], faces)
+            hi, lo = faces[np.argmax(per)], faces[np.argmin(per)]
+            free = np.nonzero(~chosen & ((f1 == lo) | (f2 == lo)))[0]
+            if per.max() - per.min() <= 1 or len(free) == 0:
+                break
+            out = np.nonzero(chosen & ((f1 == hi) | (f2 == hi)))[0]
+            a, b = out[np.argmax(crowd[out])], free[np.argmin(crowd[free])]
+            chosen[a], chosen[b] = False, True
+            crowd[indices[indptr[a]:indptr[a + 1]]] -= 1
+            crowd[indices[indptr[b]:indptr[b + 1]]] += 1
 
 
 def _csr(n: int, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

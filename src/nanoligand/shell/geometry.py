@@ -1,20 +1,28 @@
-"""Placing rigid ligand poses on sites and relieving clashes (cell list + compiled scoring).
+"""Placing ligands on their sites and relieving clashes (cell list + compiled kernels).
 
 A template's local frame (donor centroid at the origin, axis +z) is mapped onto a site: the donor
 centroid goes to the anchor point, at the cited bond length from the site's host atoms, and +z to the
 site's outward normal; the spin about the normal is measured from a fixed reference direction, so
 ligands on one facet with the same spin are parallel copies of each other.
 
-Placement is sequential and greedy: ligands go on in the order given (large ligands first, most
-spread-out sites first); each takes the first pose that clashes with nothing already placed, trying
-upright poses before tilted ones, and spins nearest its *preferred spin* first (the broad side of a
-flat ligand facing away from its nearest neighbour, so that neighbours stack like the chains of a
-crystal), then the other conformers. A ligand that finds no clash-free pose takes its least-clashing
-one. Relief sweeps then revisit every ligand that still clashes, against everything else as it is
-now (Gauss–Seidel), until nothing clashes or a sweep changes nothing.
+Placement puts every ligand in its *preferred pose*: upright, first (narrowest) conformer, spun so
+that its broad axis (a chelating head's O–O axis, a flat ligand's plane) stands across the direction
+to its nearest neighbour, as the chains of a crystal stack. Relief then works on what clashes:
+
+1. descent on the overlaps (:func:`._kernels.descend`): every clashing ligand turns its rotatable
+   bonds and turns as a whole about its anchor along the torque of its overlap forces; bond lengths
+   and angles never change;
+2. cycles of a kick (each clashing ligand re-fitted from the rigid poses: conformers × tilts × spins,
+   in its present surroundings) and a settle (descent, then zero-temperature Monte Carlo of torsion
+   and rigid turns on the clashing ligands, with clash-free moves of their neighbours to make room),
+   until nothing clashes or the count stops falling.
+
+Ligands that still clash are handled by the caller (:mod:`.cap`: moved to free sites, or, for a
+coverage that need not be met in full, dropped and reported).
 
 Clash rules are in :mod:`._kernels`: 2.0 Å for any two atoms of different molecules (ligand–ligand
-and ligand–core), 2.5 Å for two heavy atoms, a donor's bond to the core atoms it binds excepted.
+and ligand–core), 2.5 Å for two heavy atoms of different ligands, a donor's bond to the core atoms it
+binds excepted.
 
 Examples
 --------
@@ -33,7 +41,6 @@ from scipy.spatial import cKDTree
 
 from nanoligand.shell import _kernels as K
 
-MAX_SWEEPS = 20
 RELAX_MOVES = 400     # Monte Carlo moves per clashing ligand and round
 RELAX_CYCLES = 12
 STALE_CYCLES = 3     # cycles without fewer clashing ligands before relief stops
@@ -93,9 +100,10 @@ class Shell:
 
     Parameters
     ----------
-    core_xyz, core_heavy, core_class
-        Core atoms (after removing those the ligands replace); ``core_class`` is +1 for cations, -1 for
-        anions, 0 for framework atoms and 2 for atoms no ligand bonds (H caps).
+    core_xyz, core_heavy, core_class, core_present
+        Core atoms; ``core_class`` is +1 for cations, -1 for anions, 0 for framework atoms and 2 for
+        atoms no ligand bonds (H caps); atoms not ``core_present`` (replaced by a ligand) stay out of
+        the cell list until :meth:`restore_core`.
     templates
         Template of every ligand group; ``tpl_of[k]`` is ligand k's group.
     rotations, anchors
@@ -106,7 +114,7 @@ class Shell:
 
     def __init__(self, core_xyz: np.ndarray, core_heavy: np.ndarray, core_class: np.ndarray, templates: list,
                  tpl_of: np.ndarray, rotations: np.ndarray, anchors: np.ndarray, donor_min: np.ndarray,
-                 binds: np.ndarray):
+                 binds: np.ndarray, core_present: np.ndarray | None = None):
         self.templates = templates
         self.tpl_of = np.asarray(tpl_of, int)
         self.rotations = rotations
@@ -143,7 +151,9 @@ class Shell:
         self.nxt = np.full(total, -1, np.int64)
         self.prv = np.full(total, -1, np.int64)
         self.cell_of = np.full(total, -1, np.int64)
-        K.insert(np.arange(n_core), self.xyz, self.origin, self.dims, self.head, self.nxt, self.prv, self.cell_of)
+        present = np.ones(n_core, bool) if core_present is None else np.asarray(core_present, bool)
+        K.insert(np.nonzero(present)[0], self.xyz, self.origin, self.dims, self.head, self.nxt, self.prv,
+                 self.cell_of)
         self._orders = [_variant_orders(t) for t in templates]
         self.preferred_spin = np.zeros(n_lig, int)
         self._flex = _flexibility(templates)
@@ -210,26 +220,6 @@ class Shell:
             self.xyz[idx] = coords.reshape(-1, 3)
             K.insert(idx, self.xyz, self.origin, self.dims, self.head, self.nxt, self.prv, self.cell_of)
 
-    def relieve(self, max_sweeps: int = MAX_SWEEPS) -> int:
-        """Relief sweeps until no ligand clashes or a sweep changes nothing; returns the sweeps used."""
-        for sweep in range(1, max_sweeps + 1):
-            scores = np.array([self._score(k) for k in range(len(self.tpl_of))])
-            clashing = np.nonzero(scores > 0)[0]
-            if len(clashing) == 0:
-                return sweep - 1
-            changed = False
-            for k in clashing[np.argsort(-scores[clashing], kind="stable")]:
-                before = self.variant[k]
-                current = self._score(int(k))
-                if current == 0:
-                    continue
-                K.remove(self._atoms(int(k)), self.head, self.nxt, self.prv, self.cell_of)
-                self._fit(int(k), current)
-                changed |= self.variant[k] != before
-            if not changed:
-                return sweep
-        return max_sweeps
-
     def relax(self, ligands: np.ndarray, moves: int = RELAX_MOVES, drift: int = DRIFT_MOVES,
               seed: int = 0) -> np.ndarray:
         """Monte Carlo relaxation (torsion and rigid turns) of ``ligands``; their scores after."""
@@ -271,12 +261,19 @@ class Shell:
                 return cycle - 1
             for k in todo:  # a kick: the best rigid straight pose in the present surroundings
                 self.refit(int(k), self._n_straight_variants[self.tpl_of[k]])
-            region = self._around(self.clashing())
-            self.descend(region, DESCENT_ITERS // 3)
-            todo = self.clashing()
-            if len(todo):
-                self.relax(np.concatenate([np.setdiff1d(self._around(todo), todo), todo]), seed=seed + cycle)
+            self.settle(seed=seed + cycle)
         return cycles
+
+    def settle(self, seed: int = 0) -> None:
+        """Descent and Monte Carlo on the ligands that clash and their neighbours."""
+        todo = self.clashing()
+        if len(todo) == 0:
+            return
+        region = self._around(todo)
+        self.descend(region, DESCENT_ITERS // 3)
+        todo = self.clashing()
+        if len(todo):
+            self.relax(np.concatenate([np.setdiff1d(self._around(todo), todo), todo]), seed=seed)
 
     def _around(self, ligands: np.ndarray) -> np.ndarray:
         """``ligands`` and every ligand anchored within ``NEIGHBOUR_RADIUS_A`` of one of them."""
@@ -301,8 +298,14 @@ class Shell:
                            self.donor_min[k], self.binds[k], rotation, anchor, self.xyz, self.mol, self.is_heavy,
                            self.cls, self.origin, self.dims, self.head, self.nxt, np.inf)[1]
 
+    def restore_core(self, atoms: np.ndarray) -> None:
+        """Put replaced core atoms back (a dropped graft's H cap)."""
+        K.insert(np.asarray(atoms, np.int64), self.xyz, self.origin, self.dims, self.head, self.nxt, self.prv,
+                 self.cell_of)
+
     def lift(self, k: int) -> None:
-        """Take ligand ``k`` out of the cell list (``move`` or ``undo`` puts it back)."""
+        """Take ligand ``k`` out of the cell list (``move`` or ``undo`` puts it back; a ligand left
+        out is dropped: it no longer counts in scores and contacts)."""
         K.remove(self._atoms(k), self.head, self.nxt, self.prv, self.cell_of)
 
     def move(self, k: int, anchor: np.ndarray, rotation: np.ndarray, donor_min: float) -> tuple:
@@ -331,7 +334,7 @@ class Shell:
         f = self._flex
         return K.all_scores(self.start, self.size, self.tpl_of, self.donor_min, self.binds, f["atom0"], f["heavy"],
                             f["donor"], self.xyz, self.mol, self.is_heavy, self.cls, self.origin, self.dims,
-                            self.head, self.nxt)
+                            self.head, self.nxt, self.cell_of)
 
     def clashing(self) -> np.ndarray:
         return np.nonzero(self.scores() > 0)[0]
@@ -340,7 +343,8 @@ class Shell:
         """Pairs below the clash limits, the closest intermolecular approach and clashing ligands."""
         n_any, n_heavy, dmin = K.close_pairs(self.xyz, self.mol, self.is_heavy, self.cls, self.role_atom,
                                              self.donor_min_atom,
-                                             self.binds_atom, self.origin, self.dims, self.head, self.nxt)
+                                             self.binds_atom, self.origin, self.dims, self.head, self.nxt,
+                                             self.cell_of)
         return Contacts(int(n_any), int(n_heavy), float(dmin), len(self.clashing()))
 
 

@@ -10,8 +10,9 @@ motif        ``X`` (anion vacancies next to surface cations), ``L`` (same sites,
              ``Z`` (cation vacancies next to surface anions; the acceptor is the salt's metal),
              ``ion_pair`` (the ammonium replaces a surface A cation of a perovskite), ``covalent``
              (replaces an H cap of Si/diamond), ``X2`` (X ligand plus a proton on a surface oxygen)
-role         ``neutralize`` (X only: the count is set by charge neutrality, split by ``share``) or
-             ``coverage`` (the default for everything else)
+role         ``neutralize`` (X anions for a cation-rich core, Z cations or ``proton`` for an anion-rich
+             one: the count is set by charge neutrality, split by ``share``; entries of the wrong sign
+             get none) or ``coverage`` (the default for everything else)
 coverage     ``full`` (every site the footprint allows), a fraction in (0, 1], ``"N/nm2"`` or an
              integer count
 facets       optional list of facet families (``["{111}"]``) the entry is restricted to
@@ -96,8 +97,9 @@ def parse_shell(data: Any, arrangement: str = "uniform", seed: int = 0, source: 
         role = str(raw.get("role", "neutralize" if motif == "X" and "coverage" not in raw else "coverage"))
         if role not in ("neutralize", "coverage"):
             raise InputError(f"shell entry {k + 1}: role must be 'neutralize' or 'coverage'")
-        if role == "neutralize" and motif != "X":
-            raise InputError(f"shell entry {k + 1}: only X ligands neutralize (got motif {motif})")
+        if role == "neutralize" and motif not in ("X", "Z"):
+            raise InputError(f"shell entry {k + 1}: only X ligands (anions) and Z acceptors (cations, protons) "
+                             f"neutralize (got motif {motif})")
         share = float(raw.get("share", 1.0))
         if not share > 0:
             raise InputError(f"shell entry {k + 1}: share must be positive")

@@ -8,7 +8,9 @@ normal of its hosts on faceted cores, radial on spheres), and the face and facet
 so that ligand counts can be balanced over symmetry-equivalent faces.
 
 Other site kinds: ``a_site`` (surface A cations of a perovskite, which ammonium ligands replace) and
-``capping`` (the H caps of an H-terminated Si or diamond core, which covalent grafting replaces).
+``capping`` (the H caps of an H-terminated Si or diamond core, which covalent grafting replaces; caps
+within 2 Å of another cap, the H pairs of dihydride groups, are left out: the H that stays would
+sit inside the graft).
 
 Examples
 --------
@@ -27,9 +29,12 @@ from scipy.spatial import cKDTree
 
 from nanoligand.api import BareCore
 from nanoligand.core.build import KIND_CAPPING, _site_of_bond
+from nanoligand.surface import face_orbits
 
 _OCCUPIED_A = 0.3   # a lattice position within this distance of an atom is occupied
 _MERGE_A = 0.01     # vacancies closer than this are the same site
+_TIE_A = 0.05       # heights above two planes closer than this are a tie
+CROWDED_CAP_A = 2.0  # H caps this close to another (dihydride pairs) are not offered for grafting
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,12 @@ class SiteSet:
         Face (plane) index of the site's first host, -1 if none.
     family : ndarray of str
         Facet family label of that face.
+    orbit : ndarray of int
+        Symmetry orbit of that face under the core's point group (-1 if none): faces of one orbit are
+        equivalent; a census family may join orbits that only look alike.
+    face2 : ndarray of int
+        The second face of a site on the edge between two faces of one family (-1 otherwise); such a
+        site counts half for each (:meth:`face_counts`).
     """
 
     kind: np.ndarray
@@ -61,6 +72,8 @@ class SiteSet:
     hosts: list
     face: np.ndarray
     family: np.ndarray
+    orbit: np.ndarray = None
+    face2: np.ndarray = None
 
     def __len__(self) -> int:
         return len(self.kind)
@@ -68,10 +81,11 @@ class SiteSet:
     def kind_count(self, kind: str) -> int:
         return int(np.sum(self.kind == kind))
 
-    def select(self, mask: np.ndarray) -> "SiteSet":
-        idx = np.nonzero(mask)[0]
-        return SiteSet(self.kind[idx], self.position[idx], self.normal[idx], self.element[idx],
-                       [self.hosts[i] for i in idx], self.face[idx], self.family[idx])
+    def face_counts(self, chosen: np.ndarray, faces: np.ndarray) -> np.ndarray:
+        """How many of the ``chosen`` sites each of ``faces`` holds, edge sites counting half."""
+        f1, f2 = self.face[chosen], self.face2[chosen]
+        w = np.where(f2 >= 0, 0.5, 1.0)
+        return np.array([w[f1 == f].sum() + 0.5 * np.sum(f2 == f) for f in faces])
 
 
 def binding_sites(qd: BareCore) -> SiteSet:
@@ -87,6 +101,7 @@ def binding_sites(qd: BareCore) -> SiteSet:
     face = atoms.arrays["face"]
     facet = atoms.arrays["facet"]
     normals_of_face = core.plane_normals
+    label_of = {int(f): str(l) for f, l in zip(face, facet) if f >= 0}
 
     tree = cKDTree(pos[is_core])
     surf = core_idx[missing[core_idx] > 0]
@@ -117,30 +132,59 @@ def binding_sites(qd: BareCore) -> SiteSet:
         charge = lattice.charges[lattice.site_types[vs[first]]]
         kind_v = np.where(charge < 0, "anion_vacancy", np.where(charge > 0, "cation_vacancy", "vacancy"))
         elem = np.array(lattice.elements)[lattice.site_types[vs[first]]]
-        parts.append((kind_v, p, _normals(p, centroid, face[lead], normals_of_face, core.faceted), elem,
-                      hosts, face[lead], facet[lead]))
+        vface, vface2 = _site_faces(core, p) if core.faceted else (face[lead], np.full(len(p), -1))
+        vfam = np.array([label_of[f] if f >= 0 else "-" for f in vface], dtype=object) if core.faceted else facet[lead]
+        parts.append((kind_v, p, _normals(p, centroid, vface, normals_of_face, core.faceted), elem,
+                      hosts, vface, vfam, vface2))
     a_el = core.material.roles.get("A")
     if a_el:  # perovskite surface A cations (replaced by ammonium in ion-pair shells)
         symbols = np.array(atoms.get_chemical_symbols())
         a_idx = core_idx[(symbols[core_idx] == a_el) & (missing[core_idx] > 0)]
         parts.append((np.full(len(a_idx), "a_site"), pos[a_idx],
                       _normals(pos[a_idx], np.zeros_like(pos[a_idx]), face[a_idx], normals_of_face, core.faceted),
-                      np.full(len(a_idx), a_el), [np.array([i]) for i in a_idx], face[a_idx], facet[a_idx]))
+                      np.full(len(a_idx), a_el), [np.array([i]) for i in a_idx], face[a_idx], facet[a_idx],
+                      np.full(len(a_idx), -1)))
     caps = np.nonzero(~is_core)[0]
+    if len(caps) > 1:  # a cap with another within 2 Å (a dihydride pair) would sit inside a graft's chain
+        near = cKDTree(pos[caps]).query(pos[caps], k=2)[0][:, 1]
+        caps = caps[near >= CROWDED_CAP_A]
     if len(caps):  # H caps of a covalent core
         _, host = tree.query(pos[caps])
         host = core_idx[host]
         bond = pos[caps] - pos[host]
         parts.append((np.full(len(caps), "capping"), pos[caps], bond / np.linalg.norm(bond, axis=1)[:, None],
-                      np.full(len(caps), "H"), [np.array([c]) for c in host], face[caps], facet[caps]))
+                      np.full(len(caps), "H"), [np.array([c]) for c in host], face[caps], facet[caps],
+                      np.full(len(caps), -1)))
     if not parts:
         empty = np.zeros((0, 3))
         return SiteSet(np.array([], dtype=object), empty, empty, np.array([], dtype=object), [],
-                       np.zeros(0, int), np.array([], dtype=object))
+                       np.zeros(0, int), np.array([], dtype=object), np.zeros(0, int), np.zeros(0, int))
+    site_face = np.concatenate([q[5] for q in parts]).astype(int)
+    orbit_of_face = face_orbits(core) if len(normals_of_face) else np.zeros(0, int)
+    orbit = np.where(site_face >= 0, orbit_of_face[np.maximum(site_face, 0)] if len(orbit_of_face) else -1, -1)
     return SiteSet(np.concatenate([q[0] for q in parts]).astype(object), np.vstack([q[1] for q in parts]),
                    np.vstack([q[2] for q in parts]), np.concatenate([q[3] for q in parts]).astype(object),
-                   [h for q in parts for h in q[4]], np.concatenate([q[5] for q in parts]).astype(int),
-                   np.concatenate([q[6] for q in parts]).astype(object))
+                   [h for q in parts for h in q[4]], site_face, np.concatenate([q[6] for q in parts]).astype(object),
+                   orbit, np.concatenate([q[7] for q in parts]).astype(int))
+
+
+def _site_faces(core, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The face a vacancy lies over: the plane it stands highest above (signed distance), ties between
+    families going to the family the shape lists first, so that equivalent faces collect equivalent
+    sites (a host atom's own face is a tie-break that depends on atom order). A site on the edge of
+    two faces of one family also names the second face (else -1): it counts half for each."""
+    from nanoligand.surface import _shape_rank
+
+    height = p @ core.plane_normals.T - core.plane_distances_A[None, :]
+    best = height.max(axis=1, keepdims=True)
+    tied = height >= best - _TIE_A
+    rank = np.where(tied, _shape_rank(core)[None, :], np.inf)
+    key = rank + 1e-6 * np.arange(height.shape[1])[None, :]
+    order = np.argsort(key, axis=1)
+    first, second = order[:, 0], order[:, 1]
+    rows = np.arange(len(p))
+    same = np.isfinite(rank[rows, second]) & (rank[rows, second] == rank[rows, first])
+    return first, np.where(same, second, -1)
 
 
 def _normals(p: np.ndarray, host_centroid: np.ndarray, face: np.ndarray, face_normals: np.ndarray,

@@ -40,6 +40,7 @@ TILTS_DEG = (0.0, 12.0, 24.0, 36.0)
 N_CONFORMERS = 2
 HEAD_TWISTS_DEG = (30.0, -30.0, 60.0, -60.0, 90.0)
 GAUCHE_DEG = 60.0
+SLAB_A = 3.0  # slab thickness of the cross-section profile
 FLEX_TORSIONS_DEG = (180.0, 120.0, -120.0)
 MAX_FLEX_TORSIONS = 4
 
@@ -84,6 +85,28 @@ class Template:
     def donor_radius_A(self) -> float:
         """Largest distance of a donor atom from the donor centroid (0 for one donor)."""
         return float(np.linalg.norm(self.variants[0][list(self.donors)], axis=1).max())
+
+    @property
+    def cross_sections(self) -> tuple[np.ndarray, np.ndarray]:
+        """Heights (Å, slab middles along the ligand's long axis from the donors) and projected van der
+        Waals areas (nm²) of the first conformer in slabs of ``SLAB_A``: where the ligand is widest,
+        and how high."""
+        xyz = self.variants[0] - self.variants[0][list(self.donors)].mean(axis=0)
+        if self.n_atoms > 2:  # the long axis, pointing away from the donors
+            axis = np.linalg.svd(xyz - xyz.mean(axis=0))[2][0]
+            axis = axis if axis @ xyz.mean(axis=0) >= 0 else -axis
+            u = np.cross(axis, [1.0, 0.0, 0.0] if abs(axis[0]) < 0.9 else [0.0, 1.0, 0.0])
+            u /= np.linalg.norm(u)
+            xyz = xyz @ np.column_stack([u, np.cross(axis, u), axis])
+        radii = np.array([Chem.GetPeriodicTable().GetRvdw(s) for s in self.symbols])
+        z = xyz[:, 2] - xyz[:, 2].min()
+        slab = (z // SLAB_A).astype(int)
+        h, a = [], []
+        for k in np.unique(slab):
+            sel = slab == k
+            h.append((k + 0.5) * SLAB_A + xyz[:, 2].min())
+            a.append(_footprint(xyz[sel], radii[sel]))
+        return np.maximum(np.array(h), 0.0), np.array(a)
 
     @property
     def roles(self) -> np.ndarray:
@@ -268,7 +291,8 @@ def _conformers(mh: Chem.Mol, donors: list[int], name: str, radii: np.ndarray
     """
     if mh.GetNumAtoms() == 1:
         return [np.zeros((1, 3))], []
-    m = Chem.Mol(mh)
+    n = mh.GetNumAtoms()
+    m, dummy = _with_surface_bond(mh, donors)
     with rdBase.BlockLogs():
         if not _embed(m, 0xC0FFEE):
             raise ChemistryError(f"could not build 3D coordinates for {name}")
@@ -276,16 +300,19 @@ def _conformers(mh: Chem.Mol, donors: list[int], name: str, radii: np.ndarray
     heavy = [a.GetIdx() for a in m.GetAtoms() if a.GetAtomicNum() > 1]
     far = max(heavy, key=lambda j: Chem.GetDistanceMatrix(m)[donors[0], j])
     if far == donors[0]:
-        return [_to_frame(np.array(conf.GetPositions()), *_local_frame(np.array(conf.GetPositions()), donors, m))], []
+        xyz = np.array(conf.GetPositions())
+        return [_to_frame(xyz, *_local_frame(xyz, donors, m, dummy))[:n]], []
     path = Chem.GetShortestPath(m, donors[0], far)
+    if dummy is not None:  # the chain runs anti to the surface bond
+        path = (dummy, *path)
     _straighten(m, conf, path)
     quads = list(zip(path, path[1:], path[2:], path[3:]))
     flex = [q for q in quads if _next_to_double(m, q[1], q[2])][:MAX_FLEX_TORSIONS]
     raw = [x for x in (_set_torsions(m, conf, flex, angles)
                        for angles in itertools.product(FLEX_TORSIONS_DEG, repeat=len(flex))) if x is not None]
     raw = raw or [np.array(conf.GetPositions())]
-    frames = [_local_frame(x, donors, m) for x in raw]
-    local = [_to_frame(x, *f) for x, f in zip(raw, frames)]
+    frames = [_local_frame(x, donors, m, dummy) for x in raw]
+    local = [_to_frame(x, *f)[:n] for x, f in zip(raw, frames)]
     order = np.argsort([_footprint(x, radii) for x in local], kind="stable")[:N_CONFORMERS]
     straight = [local[i] for i in order]
     parent = Chem.Conformer(conf)
@@ -301,7 +328,31 @@ def _conformers(mh: Chem.Mol, donors: list[int], name: str, radii: np.ndarray
     bent = [x for x in (_set_torsions(m, parent, [q], (sign * GAUCHE_DEG,))
                         for q in rotatable for sign in (1, -1)) if x is not None]
     frame = frames[order[0]]
-    return straight + [_to_frame(x, *frame) for x in twisted], [_to_frame(x, *frame) for x in bent]
+    return straight + [_to_frame(x, *frame)[:n] for x in twisted], [_to_frame(x, *frame)[:n] for x in bent]
+
+
+def _with_surface_bond(mh: Chem.Mol, donors: list[int]) -> tuple[Chem.Mol, int | None]:
+    """For a grafted carbon (a single C donor with a free valence), the molecule with that valence
+    closed by a placeholder H (appended last), so that the embedding gives the carbon its tetrahedral
+    geometry; the placeholder's direction is the bond to the surface. Other donors (S, O, N: lone
+    pairs, their angle at the donor is soft) come back unchanged with ``None``."""
+    if len(donors) != 1:
+        return Chem.Mol(mh), None
+    atom = mh.GetAtomWithIdx(donors[0])
+    if atom.GetSymbol() != "C" or atom.GetDegree() == 0 or \
+            (atom.GetNumRadicalElectrons() == 0 and atom.GetFormalCharge() >= 0):
+        return Chem.Mol(mh), None
+    rw = Chem.RWMol(mh)
+    a = rw.GetAtomWithIdx(donors[0])
+    if a.GetNumRadicalElectrons():
+        a.SetNumRadicalElectrons(a.GetNumRadicalElectrons() - 1)
+    else:
+        a.SetFormalCharge(a.GetFormalCharge() + 1)
+    dummy = rw.AddAtom(Chem.Atom(1))
+    rw.AddBond(donors[0], dummy, Chem.BondType.SINGLE)
+    out = rw.GetMol()
+    Chem.SanitizeMol(out)
+    return out, dummy
 
 
 def _set_torsions(m: Chem.Mol, conf, quads, angles) -> np.ndarray | None:
@@ -354,9 +405,13 @@ def _wide_axis_deg(xyz: np.ndarray, heavy: np.ndarray) -> float:
     return float(np.degrees(np.arctan2(axis[1], axis[0])))
 
 
-def _local_frame(xyz: np.ndarray, donors: list[int], mol: Chem.Mol) -> tuple[np.ndarray, np.ndarray]:
-    """Origin (donor centroid) and axes (columns x, y, z). z points towards the other heavy atoms,
-    made perpendicular to the donor atoms' axis (two donors) or plane (three or more), so that a
+def _local_frame(xyz: np.ndarray, donors: list[int], mol: Chem.Mol,
+                 surface: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Origin (donor centroid) and axes (columns x, y, z). z points away from the placeholder of the
+    surface bond (``surface``, see :func:`_with_surface_bond`), or, for a single donor with three or
+    more neighbours (an amine N), opposite its free tetrahedral direction; otherwise towards the other
+    heavy atoms, made perpendicular to the donor atoms' axis (two donors) or plane (three or more), so
+    that a
     chelating or bridging head meets the surface with all its donors at one height; x lies along a
     donor pair's axis, so that tilts (turns about x) keep both donors at that height."""
     origin = xyz[donors].mean(axis=0)
@@ -365,9 +420,16 @@ def _local_frame(xyz: np.ndarray, donors: list[int], mol: Chem.Mol) -> tuple[np.
         others = [i for i in range(len(xyz)) if i not in donors]
     if not others:
         return origin, np.eye(3)
+    others = [i for i in others if i != surface]
     z = xyz[others].mean(axis=0) - origin
     spread = xyz[donors] - origin
-    if len(donors) == 2:
+    nbrs = [n.GetIdx() for n in mol.GetAtomWithIdx(donors[0]).GetNeighbors()]
+    if surface is not None:  # away from the placeholder of the surface bond
+        z = origin - xyz[surface]
+    elif len(donors) == 1 and len(nbrs) >= 3:  # a saturated donor (amine N, grafted C): the bond to the
+        bonds = xyz[nbrs] - origin            # surface takes the free tetrahedral direction
+        z = (bonds / np.linalg.norm(bonds, axis=1)[:, None]).sum(axis=0)
+    elif len(donors) == 2:
         axis = spread[0] / max(np.linalg.norm(spread[0]), 1e-9)
         z = z - (z @ axis) * axis
     elif len(donors) > 2:
@@ -432,4 +494,4 @@ def single_atom_template(name: str, element: str, charge: int, motif: str) -> Te
                     mass_g_mol=Chem.GetPeriodicTable().GetAtomicWeight(element),
                     footprint_nm2=float(np.pi * radius ** 2 / 100), length_A=2 * radius,
                     smiles=f"[{element}{'+' if charge > 0 else '-' if charge < 0 else ''}]", organic=False,
-                    spin_index=spin, tilt_index=tilt)
+                    spin_index=spin, tilt_index=tilt, topo=np.zeros((1, 1), np.int64))
