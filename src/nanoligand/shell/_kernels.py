@@ -253,10 +253,11 @@ def _tilt_ok(c, heavy, anchor, normal, max_cos):
 @nb.njit(cache=True)
 def relax(ligands, n_moves, drift_moves, seed, start, size, tpl_of, anchors, normals, donor_min, binds,
           tpl_atom0, heavy_t, donor_t, topo_t, topo0, bond_tpl0, bond_n, bond_b, bond_c, move_t, move0,
-          xyz, mol, is_heavy, cls, origin, dims, head, nxt, prv, cell_of, max_cos, max_turn):
-    """Zero-temperature Monte Carlo on the given ligands: rigid turns about the anchor and torsion
-    turns about rotatable bonds, each kept if the ligand's clash score (with everything else and
-    within itself) does not rise. A clashing ligand stops once its score is zero; a ligand that
+          xyz, mol, is_heavy, cls, origin, dims, head, nxt, prv, cell_of, max_cos, max_turn, temperature):
+    """Monte Carlo on the given ligands: rigid turns about the anchor and torsion turns about
+    rotatable bonds, each kept by the Metropolis rule on the ligand's clash score (with everything
+    else and within itself) at ``temperature`` (0: only moves that do not raise it). A clashing
+    ligand stops once its score is zero; a ligand that
     starts clash-free makes ``drift_moves`` moves that keep it clash-free (making room for its
     neighbours). Returns the scores after."""
     np.random.seed(seed)
@@ -300,12 +301,14 @@ def relax(ligands, n_moves, drift_moves, seed, start, size, tpl_of, anchors, nor
                 _rotate(cur, new, move_t[move0[j]:move0[j] + n], cur[c], ax, angle)
                 if not _tilt_ok(new, h, anchors[k], normals[k], max_cos):
                     continue
-            s_new = score_points(new, h, d, donor_min[k], binds[k], k, score, xyz, mol, is_heavy, cls, origin,
-                                 dims, head, nxt)
-            if s_new > score:
+            # Metropolis at ``temperature`` (in score units) for clashing ligands; drift stays clash-free
+            slack = 0.0 if (drifting or temperature == 0.0) else -temperature * np.log(np.random.random() + 1e-300)
+            s_new = score_points(new, h, d, donor_min[k], binds[k], k, score + slack, xyz, mol, is_heavy, cls,
+                                 origin, dims, head, nxt)
+            if s_new > score + slack:
                 continue
             s_new += _intra_score(new, topo, h, n)
-            if s_new <= score:
+            if s_new <= score + slack and not (drifting and s_new > 0.0):
                 remove(atoms, head, nxt, prv, cell_of)
                 xyz[s0:s0 + n] = new
                 cur[:] = new

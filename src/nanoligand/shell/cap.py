@@ -54,6 +54,8 @@ DONOR_MIN_FRACTION = 0.9
 PACKING_FRACTION = 0.84
 #: sites closer than this multiple of the typical nearest-site distance count as crowding each other
 NEIGHBOUR_SHELL = 1.15
+#: sites within this height of a face's outermost are its top tier, taken first
+TOP_LAYER_A = 1.0
 #: in a mixed shell, a larger ligand takes at most this share of a face's sites where others have room
 MAX_FILL_MIXED = 0.75
 #: candidate sites fully tried (best probes first) for a ligand that still clashes after relief
@@ -510,10 +512,12 @@ def _spread(sites: SiteSet, pool: np.ndarray, n: int, face_weight: np.ndarray | 
     """``n`` sites of ``pool`` in pick order: per face a quota proportional to the face's sites (or to
     ``face_weight[face]``), equal on equivalent faces (±1 where it cannot divide), spread by
     farthest-point sampling over the whole surface so that sites on neighbouring faces keep their
-    distance too. ``max_fill`` caps the share of a face's sites taken where the other faces have room
-    (a large ligand leaves smaller ones the gaps it cannot use). Then, face by face, chosen sites move to free ones with fewer chosen nearest
-    neighbours while that lowers the number of nearest-neighbour pairs (crowding, not just the
-    closest distance, is what a shell of long chains cannot absorb)."""
+    distance too, the outermost sites of each face first (:func:`_tiers`: on seed-004 {100} facets the
+    sites above the Pb adatoms before those between them). ``max_fill`` caps the share of a face's
+    sites taken where the other faces have room (a large ligand leaves smaller ones the gaps it
+    cannot use). Then, face by face and tier by tier, chosen sites move to free ones with fewer chosen
+    nearest neighbours while that lowers the number of nearest-neighbour pairs (crowding, not just
+    the closest distance, is what a shell of long chains cannot absorb)."""
     if n <= 0 or len(pool) == 0:
         return np.zeros(0, int)
     n = min(n, len(pool))
@@ -527,7 +531,8 @@ def _spread(sites: SiteSet, pool: np.ndarray, n: int, face_weight: np.ndarray | 
     room = np.minimum(np.ceil(max_fill * fam_avail).astype(int), avail)
     quota = _largest_remainder(weight * n / weight.sum(), n, room if room.sum() >= n else avail)
     xyz = sites.position[pool]
-    picked = _fps(xyz, inv, quota)
+    tier = _tiers(sites, pool, inv)
+    picked = _fps(xyz, inv, quota, tier)
     if n == len(pool) or len(pool) < 3:
         return pool[picked]
     tree = cKDTree(xyz)
@@ -536,7 +541,7 @@ def _spread(sites: SiteSet, pool: np.ndarray, n: int, face_weight: np.ndarray | 
     chosen = np.zeros(len(pool), bool)
     chosen[picked] = True
     indptr, indices = _csr(len(pool), pairs)
-    chosen = K.declutter(chosen, inv.astype(np.int64), indptr, indices, 20)
+    chosen = K.declutter(chosen, (2 * inv + tier).astype(np.int64), indptr, indices, 20)
     _balance(sites, pool, chosen, indptr, indices)
     rank = np.full(len(pool), len(pool))
     rank[picked] = np.arange(len(picked))
@@ -589,24 +594,42 @@ def _largest_remainder(target: np.ndarray, total: int, cap: np.ndarray) -> np.nd
     return base
 
 
-def _fps(xyz: np.ndarray, group: np.ndarray, quota: np.ndarray) -> np.ndarray:
-    """Farthest-point sampling with a quota per group, starting nearest the centroid; pick order."""
+def _tiers(sites: SiteSet, pool: np.ndarray, face: np.ndarray) -> np.ndarray:
+    """0 for the outermost sites of each face (within ``TOP_LAYER_A`` of its highest along the
+    normal), 1 for the rest."""
+    h = np.einsum("ij,ij->i", sites.position[pool], sites.normal[pool])
+    top = np.full(face.max() + 1, -np.inf)
+    np.maximum.at(top, face, h)
+    return (h < top[face] - TOP_LAYER_A).astype(int)
+
+
+def _fps(xyz: np.ndarray, group: np.ndarray, quota: np.ndarray, tier: np.ndarray | None = None) -> np.ndarray:
+    """Farthest-point sampling with a quota per group, starting nearest the centroid, each group
+    taking its lowest ``tier`` first; returns the pick order."""
+    tier = np.zeros(len(xyz), int) if tier is None else tier
     left = quota.astype(int).copy()
     best = np.full(len(xyz), np.inf)
     best[left[group] == 0] = -1.0
+    open_tier = np.full(len(left), tier.max() + 1)
+    np.minimum.at(open_tier, group, tier)
     c = xyz - xyz.mean(axis=0)
-    nxt = int(np.argmin(np.where(left[group] > 0, np.einsum("ij,ij->i", c, c), np.inf)))
+    eligible = (left[group] > 0) & (tier == open_tier[group])
+    nxt = int(np.argmin(np.where(eligible, np.einsum("ij,ij->i", c, c), np.inf)))
     picked = []
     for _ in range(int(left.sum())):
         picked.append(nxt)
         best[nxt] = -1.0
         g = group[nxt]
         left[g] -= 1
+        members = group == g
         if left[g] == 0:
-            best[group == g] = -1.0
+            best[members] = -1.0
+        else:
+            rest = members & (best >= 0)
+            open_tier[g] = tier[rest].min() if rest.any() else open_tier[g]
         diff = xyz - xyz[nxt]
         best = np.where(best >= 0, np.minimum(best, np.einsum("ij,ij->i", diff, diff)), best)
-        nxt = int(np.argmax(best))
+        nxt = int(np.argmax(np.where(tier == open_tier[group], best, -1.0)))
     return np.array(picked, int)
 
 

@@ -47,8 +47,10 @@ STALE_CYCLES = 3     # cycles without fewer clashing ligands before relief stops
 MAX_TILT_DEG = 50.0   # a relaxed ligand's axis stays within this angle of its site normal
 MAX_TURN_DEG = 10.0   # largest rigid turn per move
 DRIFT_MOVES = 30      # clash-free moves of each neighbour of a clashing ligand, per round
+ANNEAL_T = 0.5        # Monte Carlo temperature (clash-score units) of the first relief cycle, down to 0
 NEIGHBOUR_RADIUS_A = 6.5
 DESCENT_ITERS = 150
+FIRST_DESCENT_ITERS = 40
 MAX_TORSION_STEP_DEG = 15.0
 DESCENT_MARGIN_A = 0.2  # descent pushes overlapping atoms this far past the limit
 _REFERENCE = np.array([0.2672612, 0.5345225, 0.8017837])  # any fixed direction not along a low-index axis
@@ -221,7 +223,7 @@ class Shell:
             K.insert(idx, self.xyz, self.origin, self.dims, self.head, self.nxt, self.prv, self.cell_of)
 
     def relax(self, ligands: np.ndarray, moves: int = RELAX_MOVES, drift: int = DRIFT_MOVES,
-              seed: int = 0) -> np.ndarray:
+              seed: int = 0, temperature: float = 0.0) -> np.ndarray:
         """Monte Carlo relaxation (torsion and rigid turns) of ``ligands``; their scores after."""
         f = self._flex
         normals = self.rotations[:, :, 2].copy()
@@ -229,7 +231,7 @@ class Shell:
                        normals, self.donor_min, self.binds, f["atom0"], f["heavy"], f["donor"], f["topo"], f["topo0"],
                        f["bond0"], f["bond_n"], f["bond_b"], f["bond_c"], f["move"], f["move0"], self.xyz, self.mol,
                        self.is_heavy, self.cls, self.origin, self.dims, self.head, self.nxt, self.prv, self.cell_of,
-                       np.cos(np.radians(MAX_TILT_DEG)), np.radians(MAX_TURN_DEG))
+                       np.cos(np.radians(MAX_TILT_DEG)), np.radians(MAX_TURN_DEG), temperature)
 
     def descend(self, ligands: np.ndarray, iters: int = DESCENT_ITERS) -> np.ndarray:
         """Descent on the overlaps (torsions and rigid turns) of ``ligands``; their scores after."""
@@ -249,7 +251,7 @@ class Shell:
         everyone = np.arange(len(self.tpl_of))
         if len(everyone) == 0:
             return 0
-        self.descend(everyone, DESCENT_ITERS)
+        self.descend(everyone, FIRST_DESCENT_ITERS)
         best, stale = len(everyone) + 1, 0
         for cycle in range(1, cycles + 1):
             todo = self.clashing()
@@ -261,10 +263,10 @@ class Shell:
                 return cycle - 1
             for k in todo:  # a kick: the best rigid straight pose in the present surroundings
                 self.refit(int(k), self._n_straight_variants[self.tpl_of[k]])
-            self.settle(seed=seed + cycle)
+            self.settle(seed=seed + cycle, temperature=ANNEAL_T * (1 - cycle / cycles))
         return cycles
 
-    def settle(self, seed: int = 0) -> None:
+    def settle(self, seed: int = 0, temperature: float = 0.0) -> None:
         """Descent and Monte Carlo on the ligands that clash and their neighbours."""
         todo = self.clashing()
         if len(todo) == 0:
@@ -273,7 +275,11 @@ class Shell:
         self.descend(region, DESCENT_ITERS // 3)
         todo = self.clashing()
         if len(todo):
-            self.relax(np.concatenate([np.setdiff1d(self._around(todo), todo), todo]), seed=seed)
+            self.relax(np.concatenate([np.setdiff1d(self._around(todo), todo), todo]), seed=seed,
+                       temperature=temperature)
+            if temperature > 0:  # then quench
+                todo = self.clashing()
+                self.relax(np.concatenate([np.setdiff1d(self._around(todo), todo), todo]), seed=seed + 7919)
 
     def _around(self, ligands: np.ndarray) -> np.ndarray:
         """``ligands`` and every ligand anchored within ``NEIGHBOUR_RADIUS_A`` of one of them."""
