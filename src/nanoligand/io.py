@@ -112,32 +112,33 @@ def pdb_text(atoms: Atoms, bonds: np.ndarray | None = None) -> str:
     >>> print(pdb_text(a, np.array([[0, 1]])).splitlines()[0])
     HETATM    1  O1  HYD B   1       0.000   0.000   0.000  1.00  0.00           O1-
     """
-    res = atoms.arrays["residue"]
-    names = atoms.arrays.get("resname", np.full(len(atoms), "UNK"))
-    charge = atoms.arrays.get("formal_charge", np.zeros(len(atoms), int))
-    symbols = atoms.get_chemical_symbols()
-    lines = []
-    count: dict[int, dict[str, int]] = {}
-    for i, (s, xyz) in enumerate(zip(symbols, atoms.positions)):
-        r = int(res[i])
-        per = count.setdefault(r, {})
-        per[s] = per.get(s, 0) + 1
-        label = f"{s}{per[s]}" if len(s) + len(str(per[s])) <= 4 else s
-        chain = "A" if r == 0 else chr(ord("B") + (r - 1) // PDB_MAX_RESIDUE)
-        seq = 0 if r == 0 else (r - 1) % PDB_MAX_RESIDUE + 1
-        q = int(charge[i])
-        qs = f"{abs(q)}{'+' if q > 0 else '-'}" if q else "  "
-        name = f" {label:<3}" if len(s) == 1 and len(label) < 4 else f"{label:<4}"
-        lines.append(f"HETATM{i + 1:5d} {name} {str(names[i])[:3]:>3} {chain}{seq:4d}    "
-                     f"{xyz[0]:8.3f}{xyz[1]:8.3f}{xyz[2]:8.3f}  1.00  0.00          {s:>2}{qs}")
-    if bonds is not None and len(bonds):
-        partners: dict[int, list[int]] = {}
-        for a, b in np.asarray(bonds, int):
-            partners.setdefault(int(a), []).append(int(b))
-            partners.setdefault(int(b), []).append(int(a))
-        for a in sorted(partners):
-            others = sorted(partners[a])
-            for k in range(0, len(others), 4):
-                lines.append("CONECT" + f"{a + 1:5d}" + "".join(f"{b + 1:5d}" for b in others[k:k + 4]))
+    res = np.asarray(atoms.arrays["residue"], int)
+    names = np.asarray(atoms.arrays.get("resname", np.full(len(atoms), "UNK")), str)
+    charge = np.asarray(atoms.arrays.get("formal_charge", np.zeros(len(atoms), int)), int)
+    symbols = np.array(atoms.get_chemical_symbols())
+    # atom names: element + running number within the residue (element alone if that needs > 4 characters)
+    order = np.lexsort((symbols, res))
+    key = np.char.add(res[order].astype(str), np.char.add("|", symbols[order]))
+    start = np.r_[True, key[1:] != key[:-1]]
+    run = np.arange(len(order)) - np.maximum.accumulate(np.where(start, np.arange(len(order)), 0))
+    number = np.empty(len(order), int)
+    number[order] = run + 1
+    label = np.char.add(symbols, number.astype(str))
+    label = np.where(np.char.str_len(label) <= 4, label, symbols)
+    name = np.where((np.char.str_len(symbols) == 1) & (np.char.str_len(label) < 4),
+                    np.char.add(" ", np.char.ljust(label, 3)), np.char.ljust(label, 4))
+    chain = np.where(res == 0, "A", np.array([chr(ord("B") + i) for i in range(26)])[np.clip((res - 1) // PDB_MAX_RESIDUE, 0, 25)])
+    seq = np.where(res == 0, 0, (res - 1) % PDB_MAX_RESIDUE + 1)
+    qs = np.where(charge > 0, np.char.add(np.abs(charge).astype(str), "+"),
+                  np.where(charge < 0, np.char.add(np.abs(charge).astype(str), "-"), "  "))
+    xyz = atoms.positions
+    lines = [f"HETATM{i + 1:5d} {name[i]} {names[i][:3]:>3} {chain[i]}{seq[i]:4d}    "
+             f"{xyz[i, 0]:8.3f}{xyz[i, 1]:8.3f}{xyz[i, 2]:8.3f}  1.00  0.00          {symbols[i]:>2}{qs[i]}"
+             for i in range(len(atoms))]
+    if bonds is not None and len(bonds):  # one CONECT record per bonded partner, both directions
+        b = np.asarray(bonds, int)
+        pairs = np.concatenate([b, b[:, ::-1]])
+        pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))] + 1
+        lines += [f"CONECT{a:5d}{c:5d}" for a, c in pairs.tolist()]
     lines.append("END")
     return "\n".join(lines) + "\n"

@@ -548,12 +548,12 @@ def descend(ligands, iters, start, size, tpl_of, anchors, normals, donor_min, bi
     return scores
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, parallel=True)
 def all_scores(start, size, tpl_of, donor_min, binds, tpl_atom0, heavy_t, role_t, xyz, mol, is_heavy, cls, origin,
                dims, head, nxt, cell_of):
     """Intermolecular clash score of every ligand in the grid (0 for ligands taken out)."""
     out = np.zeros(len(start))
-    for k in range(len(start)):
+    for k in nb.prange(len(start)):
         if cell_of[start[k]] < 0:
             continue
         t = tpl_of[k]

@@ -244,10 +244,11 @@ class Shell:
                          self.prv, self.cell_of, np.cos(np.radians(MAX_TILT_DEG)), np.radians(MAX_TURN_DEG),
                          np.radians(MAX_TORSION_STEP_DEG), DESCENT_MARGIN_A)
 
-    def relax_all(self, seed: int = 0, cycles: int = RELAX_CYCLES) -> int:
+    def relax_all(self, seed: int = 0, cycles: int | None = None) -> int:
         """Clash relief: descent on the overlaps of every ligand, then cycles of a kick (the clashing
         ligands re-fitted from the rigid poses), descent and Monte Carlo on what still clashes, until
         nothing clashes or the count stops falling; returns the cycles used."""
+        cycles = RELAX_CYCLES if cycles is None else cycles
         everyone = np.arange(len(self.tpl_of))
         if len(everyone) == 0:
             return 0
