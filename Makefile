@@ -29,6 +29,8 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_cores.py
 	cd benchmarks && ../$(BIN)/python bench_ligands.py
+	$(BIN)/python benchmarks/bench_equilibria.py
+	$(BIN)/python benchmarks/bench_shell.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis

@@ -13,6 +13,8 @@ Examples
         --facet-energy 100=1.1 --json
     nanoligand build PbS --diameter 4.8 --shell native -o pbs.pdb --json
     nanoligand build spec.yaml
+    nanoligand titrate seed004.yaml --add OAH --equivalents 0:200:21 --observable bound:OA --json
+    nanoligand fit job.yaml data.csv --bootstrap 200
 """
 
 from __future__ import annotations
@@ -332,6 +334,142 @@ def ligands_cmd(
         t.add_row(e["name"], ", ".join(map(str, e.get("synonyms", [])))[:40], e["kind"],
                   str(e.get("category") or e.get("class")), e["smiles"][:50])
     Console(highlight=False, width=max(out.width, 120)).print(t)
+
+
+@app.command("titrate")
+def titrate_cmd(
+    spec: str = typer.Argument(..., help="YAML job: 'preset: seed004' or a custom 'model' (see docs/equilibria.md)."),
+    add: Optional[str] = typer.Option(None, "--add", help="Species to add (default: the spec's experiment)."),
+    equivalents: str = typer.Option("0:100:11", "--equivalents", help="START:STOP:N or a comma list."),
+    per: Optional[str] = typer.Option(None, "--per", help="dot (default), M, or bound:UNIT."),
+    titrant_M: Optional[float] = typer.Option(None, "--titrant-M", help="Titrant concentration: adds volume."),
+    observable: Optional[str] = typer.Option(None, "--observable", help="bound:UNIT, free:UNIT, per_dot:SPECIES, "
+                                             "conc:SPECIES, dosy:UNIT, nmr:UNIT; or itc."),
+    solvent: Optional[str] = typer.Option(None, "--solvent", help="Solvent for the whole titration."),
+    syringe_M: float = typer.Option(1e-3, "--syringe-M", help="ITC: syringe concentration (M)."),
+    cell_mL: float = typer.Option(1.4, "--cell-mL", help="ITC: cell volume (mL)."),
+    csv_out: Optional[str] = typer.Option(None, "--csv", help="Write the curve as CSV."),
+    plot: Optional[str] = typer.Option(None, "--plot", help="Write a plot (.png, .pdf, .svg)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Simulate a titration (or an ITC run) on an equilibrium model and print what it shows."""
+    from nanoligand.equilibria.fit import simulate
+    from nanoligand.equilibria.spec import load_job, parse_range
+
+    job = load_job(spec)
+    model = job.model if solvent is None else job.model.with_conditions(solvent=solvent)
+    exp = dict(job.experiment)
+    exp.setdefault("kind", "titration")
+    if add:
+        exp["add"] = add
+    if per:
+        exp["per"] = per
+    if titrant_M is not None:
+        exp["titrant_M"] = titrant_M
+    if observable:
+        exp["observable"] = observable
+    if exp.get("observable") == "itc":
+        exp.update({"kind": "itc", "observable": "heat", "syringe_M": syringe_M, "cell_mL": cell_mL})
+    if "add" not in exp:
+        raise InputError("say what to add: --add SPECIES (or experiment.add in the spec)")
+    exp.setdefault("observable", "bound:" + next(iter(_units(model)), "?"))
+    x = parse_range(equivalents)
+    paths = [check_writable(csv_out, (".csv",))] if csv_out else []
+    if plot:
+        check_writable(plot, (".png", ".pdf", ".svg"))
+    y = simulate(model, exp, x)
+    x_label = "injection volume (µL)" if exp["kind"] == "itc" else f"{exp['add']} equivalents per {exp.get('per', 'dot')}"
+    y_label = "heat per injection (µJ)" if exp["kind"] == "itc" else exp["observable"]
+    result = {"model": model.name, "solvent": model.solvent, "experiment": exp, "x_label": x_label,
+              "y_label": y_label, "x": x.tolist(), "y": y.tolist(), "calibration": model.calibration or None}
+    if paths:
+        _write_csv(paths[0], x_label, y_label, x, y)
+    if plot:
+        _plot(plot, x, y, x_label, y_label, f"{model.name} in {model.solvent}")
+    if as_json:
+        print(json.dumps(result, indent=2))
+        return
+    t = Table(title=f"{model.name}: add {exp['add']} ({model.solvent}, {model.T_K:g} K)", title_justify="left")
+    t.add_column(x_label, justify="right")
+    t.add_column(y_label, justify="right")
+    for a, b in zip(x, y):
+        t.add_row(f"{a:g}", f"{b:.6g}")
+    out.print(t)
+    if model.calibration:
+        out.print(f"[dim]{model.name}: calibrated parameters, not measured constants (data/equilibria.yaml)[/dim]")
+    for p in [*paths, *([plot] if plot else [])]:
+        out.print(f"wrote {p}")
+
+
+@app.command("fit")
+def fit_cmd(
+    spec: str = typer.Argument(..., help="YAML job with a 'fit' section (parameters; datasets or one experiment)."),
+    data: Optional[str] = typer.Argument(None, help="CSV (x, y[, sigma]) for the spec's experiment."),
+    bootstrap: int = typer.Option(0, "--bootstrap", help="Residual-bootstrap refits for 95 % intervals."),
+    as_json: bool = typer.Option(False, "--json", help="Print the fit as JSON."),
+) -> None:
+    """Fit K/ΔG, ΔH or site counts of an equilibrium model to measured curves."""
+    from nanoligand.equilibria.fit import fit
+    from nanoligand.equilibria.spec import load_job, read_csv
+
+    job = load_job(spec)
+    params = job.fit.get("parameters")
+    if not params:
+        raise InputError("the spec has no fit.parameters to fit")
+    datasets = []
+    for d in job.fit.get("datasets", []):
+        if "csv" not in d or "experiment" not in d:
+            raise InputError("each fit.datasets entry needs 'csv' and 'experiment'")
+        datasets.append((dict(d["experiment"]), *read_csv(job.base / d["csv"])))
+    if data:
+        if not job.experiment:
+            raise InputError("a CSV on the command line needs an 'experiment' in the spec")
+        datasets.append((dict(job.experiment), *read_csv(data)))
+    if not datasets:
+        raise InputError("no data: give a CSV or fit.datasets in the spec")
+    res = fit(job.model, datasets, params, bootstrap=bootstrap)
+    if as_json:
+        print(json.dumps(res.to_dict(), indent=2))
+        return
+    t = Table(title=f"fit of {job.model.name} to {len(datasets)} dataset(s), {res.n_points} points",
+              title_justify="left")
+    for col in ("parameter", "value", "± s.e.", "95 % (bootstrap)"):
+        t.add_column(col, justify="right" if col != "parameter" else "left")
+    for k, v in res.values.items():
+        bs = res.bootstrap.get(k)
+        t.add_row(k, f"{v:.6g}", f"{res.stderr[k]:.3g}", f"{bs[0]:.4g} – {bs[1]:.4g}" if bs else "-")
+    out.print(t)
+    out.print(f"χ² {res.chi2:.4g}   AIC {res.aic:.2f}   BIC {res.bic:.2f}")
+
+
+def _units(model) -> list[str]:
+    return sorted({u for info in model.species.values() for u in info.contains})
+
+
+def _write_csv(path, x_label: str, y_label: str, x, y) -> None:
+    from nanoligand.io import _atomic
+
+    text = f"{x_label},{y_label}\n" + "".join(f"{a:.10g},{b:.10g}\n" for a, b in zip(x, y))
+    _atomic(path, lambda t: t.write_text(text, encoding="utf-8"))
+
+
+def _plot(path: str, x, y, x_label: str, y_label: str, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from pathlib import Path
+
+    from nanoligand.io import _atomic
+
+    fig, ax = plt.subplots(figsize=(5, 3.6), dpi=150)
+    ax.plot(x, y, "o-", ms=3)
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    _atomic(Path(path), lambda t: fig.savefig(t, format=Path(path).suffix[1:]))
+    plt.close(fig)
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -33,13 +33,14 @@ PDB_MAX_ATOMS = 99999   # five-digit atom serial numbers
 PDB_MAX_RESIDUE = 9999  # four-digit residue numbers per chain
 
 
-def check_writable(path: str | Path) -> Path:
-    """Fail early (before any work) if ``path`` cannot be written; return it as a Path."""
+def check_writable(path: str | Path, suffixes: tuple[str, ...] | None = None) -> Path:
+    """Fail early (before any work) if ``path`` cannot be written; return it as a Path. ``suffixes``
+    are the formats allowed (default: structures and JSON)."""
     p = Path(path)
     suffix = p.suffix.lower()
-    if suffix not in STRUCTURE_FORMATS and suffix != JSON_SUFFIX:
-        raise InputError(f"cannot tell the format of {str(p)!r}: use one of "
-                         f"{', '.join([*STRUCTURE_FORMATS, JSON_SUFFIX])}")
+    allowed = suffixes or (*STRUCTURE_FORMATS, JSON_SUFFIX)
+    if suffix not in allowed:
+        raise InputError(f"cannot tell the format of {str(p)!r}: use one of {', '.join(allowed)}")
     parent = p.parent if str(p.parent) else Path(".")
     if not parent.is_dir():
         raise OutputError(f"cannot write {str(p)!r}: directory {str(parent)!r} does not exist")

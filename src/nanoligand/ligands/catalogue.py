@@ -26,12 +26,9 @@ from typing import Any
 import yaml
 from rdkit import Chem
 
+from nanoligand.tables import load_table  # noqa: F401  (re-exported for the ligand modules)
+
 from nanoligand.errors import NanoligandError
-
-
-def load_table(name: str) -> Any:
-    """A YAML table from ``nanoligand/data``."""
-    return yaml.safe_load(resources.files("nanoligand.data").joinpath(name).read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)

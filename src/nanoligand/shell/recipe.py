@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from nanoligand.errors import InputError
-from nanoligand.ligands.catalogue import load_table
+from nanoligand.tables import load_table
 from nanoligand.materials import get
 
 MOTIFS = ("X", "L", "Z", "ion_pair", "covalent", "X2")

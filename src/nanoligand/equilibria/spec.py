@@ -1,0 +1,120 @@
+"""Equilibrium jobs from YAML: a model (built-in preset or custom), an experiment, a fit.
+
+::
+
+    preset: seed004                 # or: model: {dots, conditions, per_dot, free_M, reactions, species}
+    options: {diameter_nm: 4.8, conc_M: 1.0e-4, solvent: toluene}
+    experiment: {kind: titration, add: OAH, per: dot, observable: "bound:OA"}
+    fit:
+      parameters:
+        - {name: dG100, target: "reaction:0:dG_kJ", value: 27.0}
+      datasets:
+        - {csv: titration.csv, experiment: {kind: titration, add: OAH, observable: "bound:OA"}}
+
+Observables and experiments are those of :mod:`.fit`. CSV data: a header row, then columns x, y and
+optionally sigma (names free; the first three columns are used).
+
+Examples
+--------
+>>> job = load_job({"preset": "seed004"})
+>>> job.model.name
+'seed004'
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+
+from nanoligand.equilibria.model import Model
+from nanoligand.errors import InputError
+
+PRESETS = ("seed004",)
+JOB_KEYS = {"preset", "options", "model", "experiment", "fit"}
+
+
+@dataclass
+class Job:
+    model: Model
+    experiment: dict = field(default_factory=dict)
+    fit: dict = field(default_factory=dict)
+    base: Path = Path(".")
+
+
+def load_job(spec: Mapping[str, Any] | str | Path) -> Job:
+    """A job from a mapping or a YAML file (module docstring)."""
+    base = Path(".")
+    if isinstance(spec, (str, Path)):
+        import yaml
+
+        path = Path(spec)
+        try:
+            spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputError(f"no such file: {path}") from None
+        except yaml.YAMLError as exc:
+            raise InputError(f"{path} is not valid YAML: {str(exc).splitlines()[0]}") from None
+        base = path.parent
+    if not isinstance(spec, Mapping):
+        raise InputError("an equilibrium spec is a mapping with 'preset' or 'model'")
+    unknown = set(spec) - JOB_KEYS
+    if unknown:
+        raise InputError(f"unknown key(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(JOB_KEYS))}")
+    if ("preset" in spec) == ("model" in spec):
+        raise InputError("give exactly one of 'preset' (built-in model) or 'model' (a custom one)")
+    if "preset" in spec:
+        if spec["preset"] not in PRESETS:
+            raise InputError(f"unknown preset {spec['preset']!r}; built in: {', '.join(PRESETS)}")
+        from nanoligand.equilibria.presets import seed004_pbs
+
+        opts = dict(spec.get("options") or {})
+        bad = set(opts) - {"diameter_nm", "conc_M", "solvent", "T_K"}
+        if bad:
+            raise InputError(f"unknown preset option(s) {', '.join(sorted(bad))}")
+        model = seed004_pbs(**opts)
+    else:
+        model = Model.from_spec(spec["model"])
+    return Job(model, dict(spec.get("experiment") or {}), dict(spec.get("fit") or {}), base)
+
+
+def read_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """x, y and σ (or None) from a CSV with a header row."""
+    p = Path(path)
+    try:
+        rows = list(csv.reader(p.read_text(encoding="utf-8").splitlines()))
+    except FileNotFoundError:
+        raise InputError(f"no such file: {p}") from None
+    rows = [r for r in rows if r and any(c.strip() for c in r)]
+    if len(rows) < 2:
+        raise InputError(f"{p}: needs a header row and at least one data row")
+    data = []
+    for k, r in enumerate(rows[1:], start=2):
+        if len(r) < 2:
+            raise InputError(f"{p}, line {k}: needs at least two columns (x, y)")
+        try:
+            data.append([float(c) for c in r[:3]])
+        except ValueError:
+            raise InputError(f"{p}, line {k}: not a number in {r[:3]}") from None
+    widths = {len(d) for d in data}
+    if len(widths) != 1:
+        raise InputError(f"{p}: rows have different numbers of columns")
+    arr = np.array(data)
+    return arr[:, 0], arr[:, 1], (arr[:, 2] if arr.shape[1] > 2 else None)
+
+
+def parse_range(text: str) -> np.ndarray:
+    """``start:stop:n`` (n evenly spaced values, inclusive) or a comma list."""
+    try:
+        if ":" in text:
+            a, b, n = text.split(":")
+            n = int(n)
+            if n < 1:
+                raise ValueError
+            return np.linspace(float(a), float(b), n)
+        return np.array([float(v) for v in text.split(",")])
+    except ValueError:
+        raise InputError(f"cannot read {text!r}: use START:STOP:N or a comma list") from None
