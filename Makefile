@@ -31,6 +31,7 @@ bench: $(VENV)/.installed
 	cd benchmarks && ../$(BIN)/python bench_ligands.py
 	$(BIN)/python benchmarks/bench_equilibria.py
 	$(BIN)/python benchmarks/bench_shell.py
+	$(BIN)/python benchmarks/bench_properties.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis

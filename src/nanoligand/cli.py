@@ -15,6 +15,9 @@ Examples
     nanoligand build spec.yaml
     nanoligand titrate seed004.yaml --add OAH --equivalents 0:200:21 --observable bound:OA --json
     nanoligand fit job.yaml data.csv --bootstrap 200
+
+The property commands (``size``, ``spectrum``, ``levels``, ``spacing``, ``fret``, ``composition``,
+``solvents``, ``color``, ``qled``) are in :mod:`nanoligand.properties.cli`.
 """
 
 from __future__ import annotations
@@ -453,7 +456,7 @@ def _write_csv(path, x_label: str, y_label: str, x, y) -> None:
     _atomic(path, lambda t: t.write_text(text, encoding="utf-8"))
 
 
-def _plot(path: str, x, y, x_label: str, y_label: str, title: str) -> None:
+def _plot(path: str, x, y, x_label: str, y_label: str, title: str, mark: float | None = None) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -464,12 +467,18 @@ def _plot(path: str, x, y, x_label: str, y_label: str, title: str) -> None:
 
     fig, ax = plt.subplots(figsize=(5, 3.6), dpi=150)
     ax.plot(x, y, "o-", ms=3)
+    if mark is not None:
+        ax.axvline(mark, color="r", lw=1, ls="--")
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
     ax.set_title(title, fontsize=9)
     fig.tight_layout()
     _atomic(Path(path), lambda t: fig.savefig(t, format=Path(path).suffix[1:]))
     plt.close(fig)
+
+
+# the property commands live with the properties package and register themselves on ``app``
+from nanoligand.properties import cli as _properties_cli  # noqa: E402,F401
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -20,10 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
 
-import yaml
 from rdkit import Chem
 
 from nanoligand.tables import load_table  # noqa: F401  (re-exported for the ligand modules)

@@ -8,6 +8,8 @@
 Model. 2015, 55, 2562) is straightened by setting every rotatable torsion along the path from the
 donor atom to the farthest atom to 180° (anti), keeping ring and double-bond geometry; then
 
+* ``span_A``: donor-atom nucleus to the farthest heavy atom's nucleus (the ligand's extent along the
+  chain, without van der Waals radii);
 * ``length_A``: donor-atom nucleus to the farthest atom's nucleus plus that atom's van der Waals
   radius (RDKit periodic table, Bondi-type radii);
 * ``footprint_nm2``: area of the union of van der Waals discs projected on the plane normal to the
@@ -76,7 +78,7 @@ def descriptors_3d(mol: Chem.Mol, donor_atoms: tuple[int, ...], seed: int = 0xC0
 
 
 def _no_3d(reason: str) -> dict[str, Any]:
-    return {"length_A": None, "footprint_nm2": None, "cone_angle_deg": None, "dipole_D": None,
+    return {"length_A": None, "span_A": None, "footprint_nm2": None, "cone_angle_deg": None, "dipole_D": None,
             "reason": reason, "estimate": True}
 
 
@@ -122,8 +124,11 @@ def _descriptors_3d(mol: Chem.Mol, donor_atoms: list[int], seed: int) -> dict[st
     axis = axis / np.linalg.norm(axis)
     metal = apex - TOLMAN_M_DONOR_A * axis
     charged = Chem.GetFormalCharge(mol) != 0
+    heavy_others = [i for i in others if mh.GetAtomWithIdx(i).GetAtomicNum() > 1]
+    span = float(np.linalg.norm(xyz[heavy_others] - apex, axis=1).max()) if heavy_others else 0.0
     return {
         "length_A": round(length, 2),
+        "span_A": round(span, 2),
         "footprint_nm2": round(_projected_area(xyz[donors + others], radii[donors + others], axis) / 100.0, 3),
         "cone_angle_deg": round(_cone_angle(xyz[others] - metal, radii[others], axis), 1),
         "dipole_D": _dipole(_neutral(mh) if charged else mh, xyz),

@@ -1,0 +1,349 @@
+"""Command-line interface of the property estimates (registered on :data:`nanoligand.cli.app`).
+
+Examples
+--------
+::
+
+    nanoligand size PbS --wavelength 1000 --absorbance 0.5 --path-cm 1 --json
+    nanoligand spectrum abs.csv --material CdSe --plot out.png
+    nanoligand levels PbS --diameter 3 --ligand 4-fluorothiophenol
+    nanoligand spacing --ligand 1,2-ethanedithiol --linker alkane
+    nanoligand fret donor.csv acceptor.csv --qy 0.5 --diameter 4 --ligand MPA
+    nanoligand composition --icp Zn/Cd=0.22 --ref-atoms 34
+    nanoligand solvents --ligand oleate
+    nanoligand color --peak 638 --fwhm 36 --json
+    nanoligand qled --color red
+"""
+
+from __future__ import annotations
+
+import json
+from typing import List, Optional
+
+import typer
+from rich.table import Table
+
+from nanoligand.cli import _plot, app, out
+from nanoligand.errors import InputError
+from nanoligand.io import check_writable
+
+
+@app.command("size")
+def size_cmd(
+    material: str = typer.Argument(..., help="PbS, PbSe, CdSe, CdTe, CdS, InP, ZnSe."),
+    wavelength: Optional[float] = typer.Option(None, "--wavelength", "-w", help="First-exciton wavelength (nm)."),
+    diameter: Optional[float] = typer.Option(None, "--diameter", "-d", help="Diameter (nm): gives the wavelength."),
+    absorbance: Optional[float] = typer.Option(None, "--absorbance", help="Absorbance where ε applies: concentration."),
+    path_cm: float = typer.Option(1.0, "--path-cm", help="Cuvette path length (cm)."),
+    curve: Optional[str] = typer.Option(None, "--curve", help="Sizing curve (e.g. yu2003, jasieniak2009)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Size from the first-exciton wavelength (or the reverse), ε, and concentration from absorbance."""
+    from nanoligand.properties.optics import concentration_M, size_from_wavelength, wavelength_from_size
+
+    if (wavelength is None) == (diameter is None):
+        raise InputError("give exactly one of --wavelength or --diameter")
+    r = size_from_wavelength(material, wavelength, curve) if wavelength is not None else \
+        wavelength_from_size(material, diameter, curve)
+    d = r.to_dict()
+    if absorbance is not None:
+        if r.epsilon_M_cm is None:
+            raise InputError(f"no extinction coefficient is packaged for {r.material} ({r.curve})")
+        d["concentration_M"] = concentration_M(absorbance, r.epsilon_M_cm, path_cm)
+        d["absorbance_at"] = r.epsilon_at
+    _emit(d, as_json, f"{r.material} ({r.curve})")
+
+
+@app.command("spectrum")
+def spectrum_cmd(
+    csv_in: str = typer.Argument(..., help="Absorbance spectrum CSV: wavelength (nm), absorbance."),
+    material: str = typer.Option(..., "--material", "-m", help="Material of the dots."),
+    path_cm: float = typer.Option(1.0, "--path-cm"),
+    curve: Optional[str] = typer.Option(None, "--curve"),
+    plot: Optional[str] = typer.Option(None, "--plot", help="Write the spectrum with the peak marked."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """First excitonic peak of an absorbance spectrum → diameter, dispersion and concentration."""
+    from nanoligand.equilibria.spec import read_csv
+    from nanoligand.properties.optics import analyse_spectrum
+
+    if plot:
+        check_writable(plot, (".png", ".pdf", ".svg"))
+    wl, A, _ = read_csv(csv_in)
+    d = analyse_spectrum(material, wl, A, path_cm, curve)
+    if plot:
+        _plot(plot, wl, A, "wavelength (nm)", "absorbance", f"first exciton {d['peak_nm']:.1f} nm", mark=d["peak_nm"])
+    _emit(d, as_json, f"{material}: {csv_in}", [plot] if plot else [])
+
+
+@app.command("levels")
+def levels_cmd(
+    material: str = typer.Argument(...),
+    diameter: float = typer.Option(..., "--diameter", "-d", help="Diameter (nm; InP: tetrahedron edge)."),
+    ligand_name: Optional[str] = typer.Option(None, "--ligand", help="Ligand whose dipole layer shifts the edges."),
+    coverage: float = typer.Option(3.0, "--coverage", help="Ligands per nm² for the dipole shift."),
+    epsilon: Optional[float] = typer.Option(None, "--epsilon", help="Effective dielectric constant of the ligand "
+                                            "layer (none is packaged; without it a sweep is shown)."),
+    plot: Optional[str] = typer.Option(None, "--plot", help="Alignment diagram (needs absolute edges)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Band gap and band-edge shifts versus size, with a ligand-dipole shift and device layers."""
+    from nanoligand.properties.levels import band_edges, dipole_shift_report, plot_alignment
+
+    if plot:
+        check_writable(plot, (".png", ".pdf", ".svg"))
+    e = band_edges(material, diameter)
+    d = e.to_dict()
+    shift = 0.0
+    if ligand_name:
+        d.update(dipole_shift_report(ligand_name, coverage, epsilon))
+        shift = d.get("dipole_shift_eV", 0.0)
+    if plot:
+        plot_alignment(plot, e, shift)
+    _emit(d, as_json, f"{e.material} {diameter:g} nm", [plot] if plot else [])
+
+
+@app.command("solvents")
+def solvents_cmd(
+    ligand_name: str = typer.Option(..., "--ligand", help="Ligand (name or SMILES) on the dots."),
+    top: int = typer.Option(10, "--top"),
+    r0: Optional[float] = typer.Option(None, "--r0", help="Hansen interaction radius R0 for RED (none packaged)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Which solvents a ligand shell disperses in: seed-000 class and a Hansen ranking."""
+    from nanoligand.properties.dispersibility import dispersibility
+
+    r = dispersibility(ligand_name, r0, top)
+    if as_json:
+        print(json.dumps(r.to_dict(), indent=2))
+        return
+    out.print(f"[bold]{r.ligand}[/bold]: shell class {r.shell_class} → {', '.join(r.class_solvents)} (seed 000 Fig. 6)")
+    t = Table(title="Hansen ranking (functional part)", title_justify="left")
+    for col in ("solvent", "Ra (MPa½)", "RED", "class"):
+        t.add_column(col)
+    for row in r.ranking:
+        t.add_row(row["solvent"], f"{row['Ra']:.2f}", "-" if row["RED"] is None else f"{row['RED']:.2f}", row["class"])
+    out.print(t)
+    for why in r.reasons:
+        out.print(f"[dim]{why}[/dim]")
+
+
+@app.command("color")
+def color_cmd(
+    peak: Optional[float] = typer.Option(None, "--peak", help="EL peak (nm)."),
+    fwhm: Optional[float] = typer.Option(None, "--fwhm", help="EL FWHM (nm)."),
+    spectrum: Optional[str] = typer.Option(None, "--spectrum", help="Emission spectrum CSV instead."),
+    plot: Optional[str] = typer.Option(None, "--plot", help="CIE 1931 diagram with the point."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """CIE 1931 xy, dominant wavelength, purity and distance to Rec.2020 of an emitter."""
+    from nanoligand.properties.colour_ import chromaticity, chromaticity_of_band, plot_chromaticity
+
+    if plot:
+        check_writable(plot, (".png", ".pdf", ".svg"))
+    if spectrum:
+        from nanoligand.equilibria.spec import read_csv
+
+        wl, I, _ = read_csv(spectrum)
+        c = chromaticity(wl, I)
+    elif peak is not None and fwhm is not None:
+        c = chromaticity_of_band(peak, fwhm)
+    else:
+        raise InputError("give --peak and --fwhm, or --spectrum")
+    if plot:
+        plot_chromaticity(plot, {"sample": (c.x, c.y)})
+    _emit(c.to_dict(), as_json, "colour", [plot] if plot else [])
+
+
+@app.command("qled")
+def qled_cmd(
+    color: Optional[str] = typer.Option(None, "--color", help="Red, Green or Blue."),
+    ligand_class: Optional[str] = typer.Option(None, "--class", help="halide, oxoanion, metal_cation, ..."),
+    qd: Optional[str] = typer.Option(None, "--qd", help="QD material (substring)."),
+    min_eqe: Optional[float] = typer.Option(None, "--min-eqe"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Seed 001 Table 2: inorganic-ligand QLED records with CIE points."""
+    from nanoligand.properties.colour_ import query_qled
+
+    rows = query_qled(color, ligand_class, qd, min_eqe)
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    t = Table(title=f"seed 001 Table 2: {len(rows)} records", title_justify="left")
+    for col in ("ligand", "QD", "colour", "EQE %", "EL nm", "FWHM nm", "CIE x,y", "ref"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(r["ligand"], r["qd"], r["color"] or "-", _fmt(r["EQE_pct"]), _fmt(r["EL_peak_nm"]),
+                  _fmt(r["FWHM_nm"]), f"{r['cie_x']:.3f}, {r['cie_y']:.3f}" if "cie_x" in r else "-", r["ref"])
+    out.print(t)
+
+
+def _fmt(v) -> str:
+    return "-" if v is None else f"{v:g}"
+
+
+def _emit(d: dict, as_json: bool, title: str, paths: list | None = None) -> None:
+    if as_json:
+        print(json.dumps(d, indent=2, default=float))
+        return
+    t = Table(title=title, title_justify="left", show_header=False)
+    t.add_column(style="bold")
+    t.add_column()
+    for k, v in d.items():
+        if isinstance(v, list):
+            v = "; ".join(map(str, v)) or "-"
+        t.add_row(k, f"{v:.6g}" if isinstance(v, float) else str(v))
+    out.print(t)
+    for p in paths or []:
+        out.print(f"wrote {p}")
+
+
+@app.command("spacing")
+def spacing_cmd(
+    ligand_name: str = typer.Option(..., "--ligand", help="Ligand (name or SMILES) between the dots."),
+    interdigitated: bool = typer.Option(False, "--interdigitated", help="Chains of the two shells interdigitate."),
+    linker: str = typer.Option("alkane", "--linker", help="β for the coupling: alkane, oligophenylene, "
+                               "pbse_nc_film_alkanedithiol."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Inter-dot spacing set by a ligand and the relative tunnelling coupling exp(−β d)."""
+    from nanoligand.properties.transport import beta_per_A, bridges, coupling, ligand_extent_nm, spacing_nm
+
+    d_nm = spacing_nm(ligand_name, interdigitated)
+    d = {"ligand": ligand_name, "extent_nm": round(ligand_extent_nm(ligand_name), 3),
+         "bridging": bridges(ligand_name), "interdigitated": interdigitated, "spacing_nm": round(d_nm, 3),
+         "linker": linker, "beta_per_A": beta_per_A(linker), "relative_coupling": coupling(10 * d_nm, linker),
+         "note": "estimate: extended RDKit conformer, nucleus to nucleus; coupling relative to contact"}
+    _emit(d, as_json, f"spacing: {ligand_name}")
+
+
+@app.command("fret")
+def fret_cmd(
+    donor_csv: str = typer.Argument(..., help="Donor emission CSV: wavelength (nm), intensity."),
+    acceptor_csv: str = typer.Argument(..., help="Acceptor CSV: wavelength (nm), ε (M⁻¹ cm⁻¹)."),
+    qy: float = typer.Option(..., "--qy", help="Donor quantum yield (0–1)."),
+    n: float = typer.Option(1.4, "--refractive-index", "-n", help="Refractive index of the medium."),
+    kappa2: float = typer.Option(2 / 3, "--kappa2", help="Orientation factor κ² (2/3: isotropic)."),
+    distance: Optional[float] = typer.Option(None, "--distance-nm", help="Donor–acceptor distance (nm)."),
+    diameter: Optional[float] = typer.Option(None, "--diameter", "-d", help="QD diameter (nm), with --ligand."),
+    ligand_name: Optional[str] = typer.Option(None, "--ligand", help="Ligand carrying the acceptor (sets r)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Förster overlap, R₀ and transfer efficiency; the distance given or set by the shell."""
+    from nanoligand.equilibria.spec import read_csv
+    from nanoligand.properties.transport import (donor_acceptor_distance_nm, forster_radius_nm, fret_efficiency,
+                                                 overlap_integral)
+
+    wl_d, f_d, _ = read_csv(donor_csv)
+    wl_a, eps_a, _ = read_csv(acceptor_csv)
+    J = overlap_integral(wl_d, f_d, wl_a, eps_a)
+    R0 = forster_radius_nm(J, qy, n, kappa2)
+    d = {"J_M-1_cm-1_nm4": J, "R0_nm": round(R0, 3), "kappa2": round(kappa2, 4), "refractive_index": n}
+    if distance is None and diameter is not None and ligand_name:
+        distance = donor_acceptor_distance_nm(diameter, ligand_name, "dye")
+        d["distance_from"] = f"QD radius + extent of {ligand_name} (estimate)"
+    elif distance is None and (diameter is not None or ligand_name):
+        raise InputError("a distance from the shell needs both --diameter and --ligand")
+    if distance is not None:
+        d.update({"distance_nm": round(distance, 3), "efficiency": round(fret_efficiency(distance, R0), 4)})
+    _emit(d, as_json, "FRET")
+
+
+@app.command("composition")
+def composition_cmd(
+    icp: List[str] = typer.Option([], "--icp", help="ICP ratio EL/REF=VALUE, e.g. Zn/Cd=0.22 (repeatable)."),
+    ref_atoms: Optional[float] = typer.Option(None, "--ref-atoms", help="REF atoms per dot (else from --model)."),
+    tga_loss: Optional[float] = typer.Option(None, "--tga-loss", help="TGA loss of the ligand (fraction)."),
+    residue: Optional[float] = typer.Option(None, "--residue", help="TGA residue fraction (default 1 − loss)."),
+    core_mass: Optional[float] = typer.Option(None, "--core-mass", help="Core molar mass g/mol (else --model)."),
+    nmr: Optional[str] = typer.Option(None, "--nmr", help="I_LIG:H_LIG:I_STD:H_STD ¹H integrals and proton counts."),
+    standard_mol: Optional[float] = typer.Option(None, "--standard-mol", help="Internal standard (mol)."),
+    dots_mol: Optional[float] = typer.Option(None, "--dots-mol", help="Dots in the NMR sample (mol)."),
+    ligand_name: Optional[str] = typer.Option(None, "--ligand", help="Ligand measured (molar mass; model name)."),
+    ligand_mass: Optional[float] = typer.Option(None, "--ligand-mass", help="Ligand molar mass g/mol."),
+    model: Optional[str] = typer.Option(None, "--model", help="JSON manifest of a capped model to cross-check."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Ligands and atoms per dot from ¹H NMR, TGA and ICP-OES, cross-checked against a capped model."""
+    from nanoligand.properties import composition as comp
+
+    manifest = _read_manifest(model) if model else None
+    d: dict = {}
+    for item in icp:
+        el, ref, value = _parse_icp(item)
+        n_ref = ref_atoms if ref_atoms is not None else _model_atoms(manifest, ref)
+        d[f"{el}_per_dot"] = round(comp.icp_atoms_per_dot(value, n_ref), 3)
+        if manifest:
+            d[f"{el}_per_dot_model"] = _model_atoms(manifest, el, required=False)
+    measured: dict[str, float] = {}
+    if tga_loss is not None:
+        m_core = core_mass if core_mass is not None else (manifest or {}).get("composition", {}).get(
+            "core_molar_mass_g_mol")
+        if m_core is None:
+            raise InputError("TGA needs the core molar mass: --core-mass or --model")
+        n = comp.tga_ligands_per_dot(tga_loss, m_core, _ligand_mass(ligand_name, ligand_mass), residue)
+        d["tga_ligands_per_dot"] = measured["tga"] = round(n, 3)
+    if nmr is not None:
+        try:
+            i_l, h_l, i_s, h_s = (float(x) for x in nmr.split(":"))
+        except ValueError:
+            raise InputError(f"--nmr wants I_LIG:H_LIG:I_STD:H_STD, got {nmr!r}") from None
+        if standard_mol is None or dots_mol is None:
+            raise InputError("--nmr needs --standard-mol and --dots-mol")
+        n = comp.nmr_ligands_per_dot(i_l, int(h_l), i_s, int(h_s), standard_mol, dots_mol)
+        d["nmr_ligands_per_dot"] = measured["nmr"] = round(n, 3)
+    if manifest and measured:
+        if not ligand_name:
+            raise InputError("name the --ligand as the model calls it to cross-check")
+        c = manifest["composition"]
+        checks = [comp.cross_check(c, {ligand_name: v})[0].to_dict() | {"method": k} for k, v in measured.items()]
+        d["cross_check"] = checks
+    if not d:
+        raise InputError("nothing to compute: give --icp, --tga-loss or --nmr")
+    _emit(d, as_json, "composition per dot")
+
+
+def _parse_icp(item: str) -> tuple[str, str, float]:
+    try:
+        pair, value = item.split("=")
+        el, ref = (x.strip() for x in pair.split("/"))
+        return el, ref, float(value)
+    except ValueError:
+        raise InputError(f"--icp wants EL/REF=VALUE (e.g. Zn/Cd=0.22), got {item!r}") from None
+
+
+def _read_manifest(path: str) -> dict:
+    from pathlib import Path
+
+    try:
+        d = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"no such file: {path}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: not JSON ({exc.msg}, line {exc.lineno})") from None
+    if "composition" not in d or "core" not in d:
+        raise InputError(f"{path}: not a capped-model manifest (write one with `nanoligand build ... --shell "
+                         "... -o model.json`)")
+    return d
+
+
+def _model_atoms(manifest: dict | None, element: str, required: bool = True) -> float | None:
+    counts = (manifest or {}).get("core", {}).get("composition", {})
+    if element in counts:
+        return counts[element]
+    if required:
+        raise InputError(f"atoms of {element} per dot: give --ref-atoms" + (" (the model has none)" if manifest else ""))
+    return None
+
+
+def _ligand_mass(name: str | None, mass: float | None) -> float:
+    if mass is not None:
+        return mass
+    if not name:
+        raise InputError("TGA needs the ligand's molar mass: --ligand or --ligand-mass")
+    from rdkit.Chem import Descriptors
+
+    from nanoligand.ligands import ligand
+
+    return Descriptors.MolWt(ligand(name).mol)

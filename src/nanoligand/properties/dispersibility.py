@@ -1,0 +1,130 @@
+"""Dispersibility of a ligand-capped nanocrystal: which solvents its shell's outside likes.
+
+Seed 000 §3.1 (Fig. 6): what a colloid disperses in is set by the ligand's *functional part*, the
+outside of the shell, in three interaction classes — non-polar (alkyl chains → hexane, toluene),
+polar (esters, e.g. the ZP3 zwitterion → ethyl and butyl acetate), H-bonding/ionic (PEG, carboxylate →
+ethanol; PEG longer than 100 units → water). Here:
+
+* the class comes from the ligand engine's functional part (:mod:`nanoligand.ligands.functional`);
+* the shell's Hansen parameters are those of the molecule with its anchor group cut off (the anchor
+  sits on the crystal; group contribution of Stefanis & Panayiotou, an estimate);
+* solvents (``data/hansen_solvents.yaml``: Hansen's handbook values, 75 solvents) are ranked by the
+  Hansen distance ``Ra = √(4 ΔδD² + ΔδP² + ΔδH²)``; RED = Ra/R0 when an interaction radius R0 is
+  given (none is packaged for ligand shells);
+* each solvent gets a class from its own parameters — non-polar if δP ≤ 3.5 and δH ≤ 6, H-bonding if
+  δH ≥ 12, polar otherwise (this mapping of the seed's classes onto Hansen components is ours), and
+  the ranking of solvents in the shell's class comes first.
+
+Examples
+--------
+>>> r = dispersibility("CCCCCCCCCCCCCCCCCC[N+](C)(C)CCCS(=O)(=O)[O-]")   # C18 sulfobetaine
+>>> r.shell_class, r.class_solvents
+('non-polar', ['hexane', 'toluene'])
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rdkit import Chem
+
+from nanoligand.errors import InputError
+from nanoligand.tables import load_table
+
+#: the seed's representative solvents per class (seed 000 §3.1, Fig. 6)
+CLASS_SOLVENTS = {"non-polar": ["hexane", "toluene"], "polar": ["ethyl acetate", "butyl acetate"],
+                  "hbond": ["ethanol"], "ionic": ["ethanol"], "water": ["water"]}
+_SOLVENT_KEY = {"hexane": "n-Hexane", "toluene": "Toluene", "ethyl acetate": "Ethyl acetate",
+                "butyl acetate": "n-Butyl acetate", "ethanol": "Ethanol", "water": "Water"}
+NONPOLAR_MAX_DP, NONPOLAR_MAX_DH, HBOND_MIN_DH = 3.5, 6.0, 12.0
+#: group contribution is a small-molecule method: longer functional parts (a PEG of 100 units) get none
+GROUP_CONTRIBUTION_MAX_HEAVY = 60
+
+
+@lru_cache(maxsize=1)
+def solvent_table() -> dict[str, dict]:
+    return {k: dict(v) for k, v in load_table("hansen_solvents.yaml")["solvents"].items()}
+
+
+def solvent_class(rec: dict) -> str:
+    if rec["dP"] <= NONPOLAR_MAX_DP and rec["dH"] <= NONPOLAR_MAX_DH:
+        return "non-polar"
+    return "hbond" if rec["dH"] >= HBOND_MIN_DH else "polar"
+
+
+def hansen_distance(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    return math.sqrt(4 * (a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2 + (a[2] - b[2]) ** 2)
+
+
+@dataclass
+class Dispersibility:
+    ligand: str
+    shell_class: str
+    class_solvents: list[str]
+    shell_hansen: dict | None
+    ranking: list[dict] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+def outer_part(lig) -> Chem.Mol | None:
+    """The ligand without its primary anchor group (H-capped), or None if nothing is left."""
+    if not lig.anchors:
+        return lig.mol
+    anchor = lig.anchors[0]
+    rw = Chem.RWMol(lig.mol)
+    for i in sorted(anchor.atoms, reverse=True):
+        rw.RemoveAtom(i)
+    mol = rw.GetMol()
+    if mol.GetNumAtoms() == 0:
+        return None
+    for a in mol.GetAtoms():
+        a.SetNoImplicit(False)
+        a.SetNumRadicalElectrons(0)
+        if a.GetFormalCharge() and a.GetSymbol() in ("C",):
+            a.SetFormalCharge(0)
+    try:
+        Chem.SanitizeMol(mol)
+    except Exception:  # an anchor cut through an aromatic ring: fall back to the whole ligand
+        return lig.mol
+    frags = Chem.GetMolFrags(mol, asMols=True)
+    return max(frags, key=lambda m: m.GetNumHeavyAtoms())
+
+
+def dispersibility(name_or_smiles: str, R0: float | None = None, top: int = 10) -> Dispersibility:
+    """Shell class, the seed's solvents for it and a Hansen ranking (module docstring)."""
+    from nanoligand.ligands import ligand
+    from nanoligand.ligands.hansen import hansen_parameters
+
+    lig = ligand(name_or_smiles)
+    fp = lig.functional
+    cls = "water" if fp.water_dispersible_peg else fp.interaction
+    reasons = list(fp.interaction_reasons) + (["PEG longer than 100 units: water (seed 000 §3.1)"]
+                                             if fp.water_dispersible_peg else [])
+    outer = outer_part(lig)
+    if outer is not None and outer.GetNumHeavyAtoms() > GROUP_CONTRIBUTION_MAX_HEAVY:
+        hsp = {"dD": None, "not_covered": f"{outer.GetNumHeavyAtoms()} heavy atoms: beyond the small-molecule range "
+                                          "of the group-contribution method"}
+    else:
+        hsp = hansen_parameters(outer) if outer is not None and outer.GetNumHeavyAtoms() else None
+    if R0 is not None and not R0 > 0:
+        raise InputError("the interaction radius R0 must be positive")
+    ranking = []
+    if hsp and hsp.get("dD") is not None:
+        me = (hsp["dD"], hsp["dP"], hsp["dH"])
+        want = "hbond" if cls in ("hbond", "ionic", "water") else cls
+        for name, rec in solvent_table().items():
+            ra = hansen_distance(me, (rec["dD"], rec["dP"], rec["dH"]))
+            sc = solvent_class(rec)
+            ranking.append({"solvent": name, "Ra": round(ra, 2), "RED": round(ra / R0, 3) if R0 else None,
+                            "class": sc, "in_shell_class": sc == want})
+        ranking.sort(key=lambda r: (not r["in_shell_class"], r["Ra"]))
+        ranking = ranking[:top]
+    else:
+        reasons.append("no Hansen estimate for the functional part: " +
+                       (hsp.get("not_covered", "nothing left") if hsp else "nothing beyond the anchor"))
+    return Dispersibility(lig.name, cls, CLASS_SOLVENTS.get(cls, []), hsp, ranking, reasons)
