@@ -141,6 +141,12 @@ class Ligand:
                 return cls
         return None
 
+    def hsab_class(self, anchor: Anchor) -> str | None:
+        """HSAB class of an anchor: of its donor as a base, or of a Z-type acceptor as an acid."""
+        if anchor.motif == "Z":
+            return self._acceptor_class(anchor)
+        return hsab.donor_class(anchor.base, anchor.donor_elements[0] if anchor.donor_elements else None)
+
     def anchor_hsab(self, anchor: Anchor) -> dict[str, Any]:
         """HSAB class of an anchor's donor and Pearson hardness η of its donor atom or ion (eV)."""
         element = anchor.donor_elements[0] if anchor.donor_elements else None

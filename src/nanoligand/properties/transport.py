@@ -66,15 +66,15 @@ def ligand_extent_nm(name_or_smiles: str) -> float:
     return float(np.max(np.linalg.norm(xyz[:, None] - xyz[None], axis=2))) / 10.0
 
 
-def bridges(name_or_smiles: str) -> bool:
+def bridges(name_or_smiles) -> bool:
     """Whether one ligand can span two dots: two anchors at opposite ends of the molecule (a dithiol,
     a mercapto acid) or a multidentate anchor with a bridging mode and no tail (a metal chalcogenide
-    complex)."""
+    complex). Takes a name, a SMILES or a :class:`~nanoligand.ligands.Ligand`."""
     from rdkit import Chem
 
     from nanoligand.ligands import ligand
 
-    lig = ligand(name_or_smiles)
+    lig = ligand(name_or_smiles) if isinstance(name_or_smiles, str) else name_or_smiles
     if any(a.denticity > 2 and "bridging" in a.modes for a in lig.anchors) and not lig.functional.tail_carbon_chain:
         return True
     if len(lig.anchors) < 2:
@@ -82,8 +82,8 @@ def bridges(name_or_smiles: str) -> bool:
     dmat = Chem.GetDistanceMatrix(lig.mol)
     heavy = [a.GetIdx() for a in lig.mol.GetAtoms() if a.GetAtomicNum() > 1]
     longest = max(dmat[i, j] for i in heavy for j in heavy if np.isfinite(dmat[i, j]))
-    ends = max(dmat[i, j] for a in lig.anchors for b in lig.anchors if a is not b
-               for i in a.donor_atoms for j in b.donor_atoms)
+    ends = max((dmat[i, j] for a in lig.anchors for b in lig.anchors if a is not b
+                for i in a.donor_atoms for j in b.donor_atoms), default=0.0)
     return bool(np.isfinite(ends) and ends >= longest - 2)
 
 

@@ -1,0 +1,189 @@
+"""What the design rules look at in a molecule, computed once from the ligand engine (fast: 2D only).
+
+* **anchors**: each anchor with the *kinds* of binding it offers — its motifs (X, L, Z, covalent), ``X2``
+  for an O-acid that can bind an oxide as anion + proton (seed 000 §2.1.1), ``cation`` for ammonium-type
+  heads, ``zwitterion``, ``counterion`` for non-coordinating anions — and its HSAB class.
+* **shell class**: the functional part's interaction class (ligand engine), ``water`` for PEG longer
+  than 100 units, ``ionic`` for inorganic charged species and metal salts (seed 001 §3.1), ``polar``
+  rather than ``non-polar`` for a compact organic ligand with no chain or ring to solvate it.
+* **extent_nm**: longest heavy-atom path × 0.1265 nm, the extended-chain length per C–C bond of
+  Tanford (J. Phys. Chem. 1972, 76, 3020); an estimate (3D conformers are used only for the top
+  candidates of a recommendation).
+* **features** and **tokens** (the class names a candidate is known by: anchor groups and the anion an
+  acid becomes, inorganic classes, zwitterion heads, ``peg``, ``handle:<name>``, ``chiral``, ``short``,
+  ``conjugated``, ``dipolar``); see ``data/design.yaml`` for how applications use them. Which groups
+  are handles depends on which anchor binds (:func:`handles_when_bound`).
+
+Examples
+--------
+>>> f = features(ligand_from("OC(=O)CCS"))      # 3-mercaptopropionic acid
+>>> f.groups, sorted(f.anchors[0]["kinds"]), f.features["short"]
+(('thiol', 'carboxylic_acid'), ['L', 'X'], 1.0)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from rdkit import Chem
+
+from nanoligand.design.context import rules, solvent_matrix
+
+TANFORD_NM_PER_BOND = 0.1265
+#: a functional part with a carbon chain shorter than this (and no aromatic ring) does not carry a dot in a
+#: non-polar solvent: long alkyl chains do (seed 000 §3.1; seed 001 §2), short and inorganic ligands move dots
+#: to polar solvents (seed 001 §3.1). The threshold is ours.
+COMPACT_MAX_CHAIN = 4
+ONIUM = {"quaternary_ammonium", "tertiary_ammonium", "secondary_ammonium", "primary_ammonium", "guanidinium",
+         "formamidinium"}
+ZWITTERION = {"phosphocholine", "phosphoethanolamine", "sulfobetaine", "carboxybetaine"}
+HALIDE_LIKE = {"halide", "pseudohalide", "metal_halide_complex"}
+SOFT_ANIONS = {"phosphonate", "phosphonic_acid", "sulfonate", "sulfonic_acid"}
+AMINES = {"primary_amine", "secondary_amine", "tertiary_amine"}
+ORGANIC_SPECIES = {"organic", "organic_onium"}
+MIN_CONJUGATED_ATOMS = 6   # an aromatic ring or a longer conjugated system
+#: anchor groups that are bioconjugation handles (data/functional_groups.yaml names) when another anchor binds
+ANCHOR_HANDLE = {"carboxylic_acid": "carboxyl", "carboxylate": "carboxyl", "primary_amine": "amine",
+                 "primary_ammonium": "ammonium", "thiol": "thiol", "thiolate": "thiol",
+                 "alkyne_terminal": "terminal_alkyne", "alkene_terminal": "terminal_alkene",
+                 "trialkoxysilane": "silane", "trichlorosilane": "silane"}
+
+
+@dataclass
+class Features:
+    smiles: str
+    name: str | None
+    groups: tuple[str, ...]
+    anchors: list[dict[str, Any]]
+    inorganic: bool
+    charge: int
+    heavy_atoms: int
+    shell_class: str
+    extent_nm: float
+    hansen: tuple[float, float, float] | None
+    features: dict[str, float]
+    tokens: frozenset[str]
+    handles: list[str] = field(default_factory=list)
+    entry: dict[str, Any] | None = None
+
+
+def ligand_from(smiles: str):
+    from nanoligand.ligands import Ligand
+
+    return Ligand.from_smiles(smiles)
+
+
+def anchor_kinds(a) -> set[str]:
+    if a.group in ONIUM:
+        return {"cation"}
+    if a.group in ZWITTERION:
+        return {"zwitterion"}
+    if a.motif == "counterion" or a.group == "non_coordinating_anion":
+        return {"counterion"}
+    kinds = set(a.motifs) or ({a.motif} if a.motif else set())
+    if a.after_deprotonation and "O" in a.donor_elements:
+        kinds.add("X2")
+    return kinds
+
+
+def _longest_path(mol: Chem.Mol) -> int:
+    heavy = [a.GetIdx() for a in mol.GetAtoms() if a.GetAtomicNum() > 1]
+    if len(heavy) < 2:
+        return 0
+    d = Chem.GetDistanceMatrix(mol)[np.ix_(heavy, heavy)]
+    d[d > 1e6] = 0  # separate fragments
+    return int(d.max())
+
+
+def features(lig, entry: dict[str, Any] | None = None) -> Features:
+    """The :class:`Features` of a :class:`~nanoligand.ligands.Ligand` (module docstring)."""
+    from nanoligand.properties.transport import bridges
+
+    r = rules()
+    mol = lig.mol
+    fp = lig.functional
+    anchors = []
+    for a in lig.anchors:
+        anchors.append({"group": a.group, "family": a.after_deprotonation or a.group, "kinds": anchor_kinds(a),
+                        "hsab": lig.hsab_class(a), "charge": a.charge, "denticity": a.denticity, "motif": a.motif})
+    groups = tuple(dict.fromkeys(a["group"] for a in anchors))
+    species = {p.species for p in lig.classification.parts}
+    inorganic = bool(species - ORGANIC_SPECIES)
+    charge = Chem.GetFormalCharge(mol)
+    if inorganic and (charge != 0 or "metal_salt" in species or any(p.charge for p in lig.classification.parts)):
+        shell = "ionic"
+    else:
+        shell = "water" if fp.water_dispersible_peg else fp.interaction
+        if shell == "non-polar" and fp.tail_carbon_chain < COMPACT_MAX_CHAIN and not fp.aromatic_rings:
+            shell = "polar"   # nothing that solvates in a non-polar solvent: a compact shell
+    extent = TANFORD_NM_PER_BOND * _longest_path(mol)
+    s_nm, l_nm = r["short_nm"], r["long_nm"]
+    short = float(np.clip((l_nm - extent) / (l_nm - s_nm), 0.0, 1.0))
+    fluorinated = any(at.GetSymbol() == "F" for at in mol.GetAtoms())
+    handles = [h["name"] for h in fp.handles]
+    f = {
+        "short": short,
+        "inorganic": float(inorganic),
+        "halide": float(bool(set(groups) & HALIDE_LIKE)),
+        "metal_cation": float("metal_cation" in groups),
+        "soft_anion": float(bool(set(groups) & SOFT_ANIONS) or (fluorinated and bool({"carboxylate", "carboxylic_acid"}
+                                                                                         & set(groups)))),
+        "bridging": float(len(anchors) > 0 and bridges(lig)),
+        "conjugated": float(fp.conjugated_atoms >= MIN_CONJUGATED_ATOMS or bool(fp.acceptors)),
+        "acceptor": float(bool(fp.acceptors)),
+        "dipolar": float(bool(fp.substituents)),
+        "handle": float(bool(handles)),
+        "water": float(shell in ("hbond", "ionic", "water")),
+        "chiral": float(fp.chiral),
+        "zwitterion": float(bool(set(groups) & ZWITTERION)),
+        "cation_head": float(bool(set(groups) & ONIUM)),
+        "thiol": float(bool({"thiol", "thiolate"} & set(groups))),
+        "amine": float(bool(AMINES & set(groups))),
+        "peg": float(fp.peg_units >= 2),
+    }
+    tokens = set(groups) | {a["family"] for a in anchors} | {f"handle:{h}" for h in handles}
+    tokens |= {name for name in ("chiral", "conjugated", "dipolar", "peg") if f[name]}
+    if extent <= s_nm:
+        tokens.add("short")
+    return Features(Chem.MolToSmiles(mol), lig.name, groups, anchors, inorganic, charge, mol.GetNumHeavyAtoms(),
+                    shell, extent, _hansen(lig, inorganic), f, frozenset(tokens), handles, entry)
+
+
+def _hansen(lig, inorganic: bool) -> tuple[float, float, float] | None:
+    """Hansen parameters of the functional part (anchor removed), where group contribution covers it."""
+    from rdkit import rdBase
+
+    from nanoligand.ligands.hansen import hansen_parameters
+    from nanoligand.properties.dispersibility import GROUP_CONTRIBUTION_MAX_HEAVY, outer_part
+
+    if inorganic:
+        return None
+    with rdBase.BlockLogs():
+        outer = outer_part(lig)
+        if outer is None or not 0 < outer.GetNumHeavyAtoms() <= GROUP_CONTRIBUTION_MAX_HEAVY:
+            return None
+        h = hansen_parameters(outer)
+    return (h["dD"], h["dP"], h["dH"]) if h.get("dD") is not None else None
+
+
+def handles_when_bound(f: Features, group: str | None) -> list[str]:
+    """The handles a candidate offers once ``group`` binds: its functional handles and its other
+    anchors that are handles (an alkene-bound 10-undecenoic acid offers its carboxyl), less the binding
+    group itself."""
+    own = ANCHOR_HANDLE.get(group or "")
+    out = {h for h in f.handles if h != own}
+    out |= {ANCHOR_HANDLE[a["group"]] for a in f.anchors if a["group"] != group and a["group"] in ANCHOR_HANDLE}
+    if own and sum(a["group"] == group for a in f.anchors) > 1:   # a second copy of the binding group (a dithiol)
+        out.add(own)
+    return sorted(out)
+
+
+def hansen_rank(hsp: tuple[float, float, float], solvent_hsp: tuple[float, float, float]) -> float:
+    """Share of the packaged solvents farther (Hansen Ra) from ``hsp`` than the target solvent."""
+    _, m = solvent_matrix()
+    w = np.array([2.0, 1.0, 1.0])   # Ra² = 4ΔδD² + ΔδP² + ΔδH²
+    ra = np.sqrt(((w * (m - np.asarray(hsp))) ** 2).sum(axis=1))
+    target = float(np.sqrt(((w * (np.asarray(solvent_hsp) - np.asarray(hsp))) ** 2).sum()))
+    return float(np.mean(ra > target + 1e-9))
