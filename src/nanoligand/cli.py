@@ -17,7 +17,8 @@ Examples
     nanoligand fit job.yaml data.csv --bootstrap 200
 
 The property commands (``size``, ``spectrum``, ``levels``, ``spacing``, ``fret``, ``composition``,
-``solvents``, ``color``, ``qled``) are in :mod:`nanoligand.properties.cli`.
+``solvents``, ``color``, ``qled``) are in :mod:`nanoligand.properties.cli`; the design commands
+(``design``, ``conjugate``, ``screen``, ``query``) in :mod:`nanoligand.design.cli`.
 """
 
 from __future__ import annotations
@@ -477,7 +478,8 @@ def _plot(path: str, x, y, x_label: str, y_label: str, title: str, mark: float |
     plt.close(fig)
 
 
-# the property commands live with the properties package and register themselves on ``app``
+# the property and design commands live with their packages and register themselves on ``app``
+from nanoligand.design import cli as _design_cli  # noqa: E402,F401
 from nanoligand.properties import cli as _properties_cli  # noqa: E402,F401
 
 

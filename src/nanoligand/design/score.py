@@ -75,13 +75,13 @@ def anchor_score(f: Features, ctx: DesignContext) -> tuple[float, str | None, li
         s *= aff
         if s > best:
             best, best_group = s, a["group"]
-            why = [f"{a['group']} binds as {kind} on a {lat['label']}"
+            why = [f"{a['group']} binds as {kind} on this surface ({lat['label']})"
                    + (f", {ctx.facet} facet ({ctx.facet_kind})" if ctx.facet else "")
                    + (f"; binds less strongly than the best anchors there (affinity {aff:g})" if aff < 1 else "")]
     if not f.anchors:
         why = ["no anchor group: nothing binds the surface"]
     elif best == 0.0:
-        why = [f"no anchor binds a {lat['label']} ({', '.join(f.groups)})"]
+        why = [f"no anchor binds this surface ({lat['label']}: {', '.join(f.groups)})"]
     return best, best_group, why
 
 

@@ -105,14 +105,31 @@ def levels_cmd(
 
 @app.command("solvents")
 def solvents_cmd(
-    ligand_name: str = typer.Option(..., "--ligand", help="Ligand (name or SMILES) on the dots."),
+    ligand_name: Optional[str] = typer.Option(None, "--ligand", help="Ligand (name or SMILES) on the dots."),
     top: int = typer.Option(10, "--top"),
     r0: Optional[float] = typer.Option(None, "--r0", help="Hansen interaction radius R0 for RED (none packaged)."),
+    list_all: bool = typer.Option(False, "--list", help="List the packaged solvents (Hansen parameters)."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Which solvents a ligand shell disperses in: seed-000 class and a Hansen ranking."""
-    from nanoligand.properties.dispersibility import dispersibility
+    from nanoligand.properties.dispersibility import dispersibility, solvent_class, solvent_table
 
+    if list_all:
+        rows = [{"solvent": k, **{c: v[c] for c in ("dD", "dP", "dH", "V_cm3_mol")}, "aliases": v.get("aliases", []),
+                 "class": solvent_class(v)} for k, v in solvent_table().items()]
+        if as_json:
+            print(json.dumps(rows, indent=2))
+            return
+        t = Table(title=f"{len(rows)} solvents (Hansen handbook values, data/hansen_solvents.yaml)", title_justify="left")
+        for col in ("solvent", "δD", "δP", "δH", "V cm³/mol", "aliases", "class"):
+            t.add_column(col)
+        for r_ in rows:
+            t.add_row(r_["solvent"], *(f"{r_[c]:g}" for c in ("dD", "dP", "dH", "V_cm3_mol")), ", ".join(r_["aliases"]),
+                      r_["class"])
+        out.print(t)
+        return
+    if not ligand_name:
+        raise InputError("give --ligand (or --list for the solvent table)")
     r = dispersibility(ligand_name, r0, top)
     if as_json:
         print(json.dumps(r.to_dict(), indent=2))
