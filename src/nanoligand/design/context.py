@@ -176,8 +176,12 @@ def solvent_class(dD: float, dP: float, dH: float) -> str:
     return "polar"
 
 
-def solvent_matrix() -> tuple[list[str], np.ndarray]:
+@cache
+def solvent_matrix() -> tuple[tuple[str, ...], np.ndarray]:
+    """Names and Hansen parameters (rows δD, δP, δH) of the packaged solvents (read-only, cached)."""
     from nanoligand.properties.dispersibility import solvent_table
 
     t = solvent_table()
-    return list(t), np.array([[r["dD"], r["dP"], r["dH"]] for r in t.values()])
+    m = np.array([[r["dD"], r["dP"], r["dH"]] for r in t.values()])
+    m.setflags(write=False)
+    return tuple(t), m

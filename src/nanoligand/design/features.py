@@ -30,6 +30,7 @@ import numpy as np
 from rdkit import Chem
 
 from nanoligand.design.context import rules, solvent_matrix
+from nanoligand.ligands.catalogue import element_symbols
 
 TANFORD_NM_PER_BOND = 0.1265
 #: a functional part with a carbon chain shorter than this (and no aromatic ring) does not carry a dot in a
@@ -89,10 +90,10 @@ def anchor_kinds(a) -> set[str]:
 
 
 def _longest_path(mol: Chem.Mol) -> int:
-    heavy = [a.GetIdx() for a in mol.GetAtoms() if a.GetAtomicNum() > 1]
-    if len(heavy) < 2:
+    """Bonds on the longest shortest path (the ligand engine's molecules carry implicit hydrogens only)."""
+    if mol.GetNumAtoms() < 2:
         return 0
-    d = Chem.GetDistanceMatrix(mol)[np.ix_(heavy, heavy)]
+    d = Chem.GetDistanceMatrix(mol)
     d[d > 1e6] = 0  # separate fragments
     return int(d.max())
 
@@ -121,7 +122,7 @@ def features(lig, entry: dict[str, Any] | None = None) -> Features:
     extent = TANFORD_NM_PER_BOND * _longest_path(mol)
     s_nm, l_nm = r["short_nm"], r["long_nm"]
     short = float(np.clip((l_nm - extent) / (l_nm - s_nm), 0.0, 1.0))
-    fluorinated = any(at.GetSymbol() == "F" for at in mol.GetAtoms())
+    fluorinated = "F" in element_symbols(mol)
     handles = [h["name"] for h in fp.handles]
     f = {
         "short": short,
@@ -147,7 +148,7 @@ def features(lig, entry: dict[str, Any] | None = None) -> Features:
     tokens |= {name for name in ("chiral", "conjugated", "dipolar", "peg") if f[name]}
     if extent <= s_nm:
         tokens.add("short")
-    return Features(Chem.MolToSmiles(mol), lig.name, groups, anchors, inorganic, charge, mol.GetNumHeavyAtoms(),
+    return Features(lig.smiles, lig.name, groups, anchors, inorganic, charge, mol.GetNumHeavyAtoms(),
                     shell, extent, _hansen(lig, inorganic), f, frozenset(tokens), handles, entry)
 
 
@@ -164,8 +165,19 @@ def _hansen(lig, inorganic: bool) -> tuple[float, float, float] | None:
         outer = outer_part(lig)
         if outer is None or not 0 < outer.GetNumHeavyAtoms() <= GROUP_CONTRIBUTION_MAX_HEAVY:
             return None
-        h = hansen_parameters(outer)
-    return (h["dD"], h["dP"], h["dH"]) if h.get("dD") is not None else None
+        key = Chem.MolToSmiles(outer)
+        if key not in _HANSEN_MEMO:
+            if len(_HANSEN_MEMO) >= HANSEN_MEMO_SIZE:
+                _HANSEN_MEMO.clear()
+            h = hansen_parameters(outer)
+            _HANSEN_MEMO[key] = (h["dD"], h["dP"], h["dH"]) if h.get("dD") is not None else None
+    return _HANSEN_MEMO[key]
+
+
+#: Hansen parameters by the functional part's canonical SMILES: enumerated libraries repeat functional
+#: parts across anchors, so a screening worker computes each once (bounded; cleared when full)
+_HANSEN_MEMO: dict[str, tuple[float, float, float] | None] = {}
+HANSEN_MEMO_SIZE = 1 << 16
 
 
 def handles_when_bound(f: Features, group: str | None) -> list[str]:

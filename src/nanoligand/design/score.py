@@ -220,32 +220,28 @@ def score_chunk(chunk, ctx_dict: dict[str, Any]):
     from nanoligand.ligands import Ligand
 
     ctx = DesignContext.from_dict(ctx_dict)
-    cols: dict[str, list] = {c: [] for c in SCREEN_COLUMNS}
+    rows: list[tuple] = []
+    blank = (None,) * (len(SCREEN_COLUMNS) - 5)
     with rdBase.BlockLogs():
         for i, (ident, smi, err) in enumerate(zip(chunk.ids, chunk.smiles, chunk.errors)):
-            row = {"row": chunk.start + i, "id": ident, "smiles": smi, "valid": False, "error": err}
+            head = (chunk.start + i, ident, smi)
             mol = Chem.MolFromSmiles(smi) if err is None else None
-            if err is None and mol is None:
-                row["error"] = "invalid SMILES"
-            elif mol is not None:
-                try:
-                    lig = Ligand(mol)
-                    f = features(lig)
-                    s = score(f, ctx)
-                except Exception as exc:  # one bad molecule never stops a large run; it is reported
-                    row["error"] = f"not scored: {type(exc).__name__}: {exc}"[:200]
-                else:
-                    row.update({"valid": True, "groups": ";".join(f.groups), "motif": lig.motif,
-                                "anchor": s.anchor, "shell_class": f.shell_class,
-                                "extent_nm": round(f.extent_nm, 3), "heavy_atoms": f.heavy_atoms,
-                                "charge": f.charge, "score": round(s.total, 4),
-                                "anchor_score": round(s.criteria["anchor"], 4),
-                                "hsab_score": _r(s.criteria["hsab"]),
-                                "dispersibility_score": _r(s.criteria["dispersibility"]),
-                                "application_score": _r(s.criteria["application"]),
-                                "tokens": ";".join(sorted(f.tokens))})
-            for c in SCREEN_COLUMNS:
-                cols[c].append(row.get(c))
+            if mol is None:
+                rows.append((*head, False, err or "invalid SMILES", *blank))
+                continue
+            try:
+                lig = Ligand(mol)
+                f = features(lig)
+                s = score(f, ctx)
+            except Exception as exc:  # one bad molecule never stops a large run; it is reported
+                rows.append((*head, False, f"not scored: {type(exc).__name__}: {exc}"[:200], *blank))
+                continue
+            c = s.criteria
+            rows.append((*head, True, None, ";".join(f.groups), lig.motif, s.anchor, f.shell_class,
+                         round(f.extent_nm, 3), f.heavy_atoms, f.charge, round(s.total, 4), round(c["anchor"], 4),
+                         _r(c["hsab"]), _r(c["dispersibility"]), _r(c["application"]), ";".join(sorted(f.tokens))))
+    cols = {name: list(col) for name, col in zip(SCREEN_COLUMNS, zip(*rows))} if rows else \
+        {name: [] for name in SCREEN_COLUMNS}
     schema = pa.schema([("row", pa.int64()), ("id", pa.string()), ("smiles", pa.string()), ("valid", pa.bool_()),
                         ("error", pa.string()), ("groups", pa.string()), ("motif", pa.string()),
                         ("anchor", pa.string()), ("shell_class", pa.string()), ("extent_nm", pa.float64()),

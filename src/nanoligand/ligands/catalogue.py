@@ -18,10 +18,12 @@ True
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
 from rdkit import Chem
+from rdkit.Chem import rdMolDescriptors
 
 from nanoligand.tables import load_table  # noqa: F401  (re-exported for the ligand modules)
 
@@ -47,6 +49,33 @@ class Query:
     @property
     def group(self) -> str:
         return self.name
+
+
+_APPLICABLE: dict[tuple[int, frozenset[int]], tuple[tuple[Query, ...], tuple[Query, ...]]] = {}
+
+
+def applicable(queries: tuple[Query, ...], elements: frozenset[int]) -> tuple[Query, ...]:
+    """The queries whose elements all occur in ``elements`` (memoised per element set: screening a library
+    meets few distinct sets, and the per-query test dominated the ligand-engine time)."""
+    key = (id(queries), elements)
+    hit = _APPLICABLE.get(key)
+    if hit is None or hit[0] is not queries:
+        hit = _APPLICABLE[key] = (queries, tuple(q for q in queries if q.elements <= elements))
+    return hit[1]
+
+
+_FORMULA_ELEMENT = re.compile(r"([A-Z][a-z]?)")
+
+
+def element_symbols(mol: Chem.Mol) -> frozenset[str]:
+    """Elements of a molecule, read from RDKit's formula (far cheaper than iterating atoms in Python)."""
+    return frozenset(_FORMULA_ELEMENT.findall(rdMolDescriptors.CalcMolFormula(mol)))
+
+
+def element_numbers(mol: Chem.Mol) -> frozenset[int]:
+    """Atomic numbers of the elements in ``mol`` (via :func:`element_symbols`)."""
+    table = Chem.GetPeriodicTable()
+    return frozenset(table.GetAtomicNumber(s) for s in element_symbols(mol))
 
 
 def compile_query(name: str, smarts: str, info: dict | None = None) -> Query:

@@ -19,13 +19,11 @@ Examples
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from rdkit import Chem
-from rdkit.Chem import rdMolDescriptors
 
-from nanoligand.ligands.catalogue import Catalogue, catalogue
+from nanoligand.ligands.catalogue import Catalogue, applicable, catalogue, element_numbers, element_symbols
 
 ONIUM_GROUPS = frozenset({"primary_ammonium", "secondary_ammonium", "tertiary_ammonium",
                           "quaternary_ammonium", "guanidinium", "formamidinium"})
@@ -171,19 +169,6 @@ def _maybe_inorganic(frag: Chem.Mol, cat: Catalogue) -> bool:
     return "C" not in symbols or frag.GetNumHeavyAtoms() <= _MAX_CARBON_INORGANIC or bool(symbols & cat.sets["METALS"])
 
 
-_FORMULA_ELEMENT = re.compile(r"([A-Z][a-z]?)")
-
-
-def element_symbols(mol: Chem.Mol) -> frozenset[str]:
-    """Elements of a molecule, read from RDKit's formula (far cheaper than iterating atoms in Python)."""
-    return frozenset(_FORMULA_ELEMENT.findall(rdMolDescriptors.CalcMolFormula(mol)))
-
-
-def element_numbers(mol: Chem.Mol) -> frozenset[int]:
-    table = Chem.GetPeriodicTable()
-    return frozenset(table.GetAtomicNumber(s) for s in element_symbols(mol))
-
-
 def _inorganic(frag: Chem.Mol, idx: tuple[int, ...], k: int, cat: Catalogue, multi: bool = True):
     """Classify a fragment as an inorganic species, counterion or metal salt; None if organic."""
     heavy = [a for a in frag.GetAtoms() if a.GetAtomicNum() > 1]
@@ -302,7 +287,7 @@ def _organic_anchors(mol: Chem.Mol, frag_idx: set[int], k: int, cat: Catalogue,
     single = len(frag_idx) == mol.GetNumAtoms()
     claimed: set[int] = set()
     found: list[Anchor] = []
-    for q in cat.anchors:
+    for q in applicable(cat.anchors, elements):
         for match in q.matches(mol, elements):
             atoms = set(match)
             if (not single and not atoms <= frag_idx) or claimed & atoms:
@@ -371,5 +356,5 @@ def _overall(parts: list[Part], anchors: list[Anchor], cat: Catalogue) -> tuple[
 def _near_misses(mol: Chem.Mol, cat: Catalogue) -> tuple[str, ...]:
     """Functional groups found when no anchor is: what the molecule has instead."""
     elements = element_numbers(mol)
-    names = [q.name for q in cat.functional if q.matches(mol, elements)]
+    names = [q.name for q in applicable(cat.functional, elements) if q.matches(mol, elements)]
     return tuple(dict.fromkeys(names))

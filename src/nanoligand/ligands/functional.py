@@ -25,7 +25,7 @@ from typing import Any
 
 from rdkit import Chem
 
-from nanoligand.ligands.catalogue import catalogue
+from nanoligand.ligands.catalogue import applicable, element_numbers, catalogue
 from nanoligand.ligands.classify import Anchor
 from nanoligand.ligands.descriptors import peg_units
 
@@ -64,9 +64,9 @@ def functional_part(mol: Chem.Mol, anchor: Anchor | None) -> FunctionalReport:
     """Analyse everything in ``mol`` outside ``anchor`` (the whole molecule if there is none)."""
     cat = catalogue()
     excluded = set(anchor.atoms) if anchor else set()
-    elements = frozenset(a.GetAtomicNum() for a in mol.GetAtoms())
+    elements = element_numbers(mol)
     found: dict[str, list[tuple[dict, tuple[int, ...]]]] = {}
-    for q in cat.functional:
+    for q in applicable(cat.functional, elements):
         for match in q.matches(mol, elements):
             if excluded & set(match):
                 continue
@@ -137,10 +137,12 @@ def _ring_position(mol: Chem.Mol, ring_atom: int, anchor: Anchor | None) -> str 
     return None
 
 
+_ACYCLIC_CARBON = Chem.MolFromSmarts("[C;!R]")   # aliphatic (non-aromatic) carbon outside rings
+
+
 def _longest_carbon_chain(mol: Chem.Mol, excluded: set[int]) -> int:
     """Atoms in the longest path through acyclic sp3/sp2 carbons outside the anchor."""
-    carbons = [a.GetIdx() for a in mol.GetAtoms()
-               if a.GetSymbol() == "C" and not a.GetIsAromatic() and not a.IsInRing() and a.GetIdx() not in excluded]
+    carbons = [m[0] for m in mol.GetSubstructMatches(_ACYCLIC_CARBON, maxMatches=100000) if m[0] not in excluded]
     if not carbons:
         return 0
     keep = set(carbons)
@@ -166,9 +168,10 @@ def _bfs(adj: dict[int, list[int]], start: int) -> tuple[int, int]:
 
 
 def _largest_conjugated(mol: Chem.Mol) -> int:
-    parent = {a.GetIdx(): a.GetIdx() for a in mol.GetAtoms()}
+    parent: dict[int, int] = {}
 
     def find(i: int) -> int:
+        parent.setdefault(i, i)
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
@@ -190,6 +193,8 @@ def _is_chiral(mol: Chem.Mol, centres: list[tuple[int, str]]) -> bool:
     """Chiral if it has stereocentres and differs from its mirror image (meso forms are not)."""
     if not centres:
         return False
+    if any(lab == "?" for _, lab in centres):
+        return True
     smi = Chem.MolToSmiles(mol)
     mirror = Chem.MolFromSmiles(smi.replace("@@", "!").replace("@", "@@").replace("!", "@"))
-    return mirror is None or Chem.MolToSmiles(mirror) != smi or any(lab == "?" for _, lab in centres)
+    return mirror is None or Chem.MolToSmiles(mirror) != smi

@@ -28,29 +28,36 @@ from typing import Any
 from rdkit import Chem
 from rdkit.Chem.MolStandardize import rdMolStandardize
 
-from nanoligand.ligands.catalogue import compile_query, load_table
+from nanoligand.ligands.catalogue import Query, applicable, compile_query, element_numbers, load_table
 
 
 @cache
-def _method() -> tuple[dict, list]:
+def _method() -> tuple[dict, tuple[Query, ...]]:
     table = load_table("hansen_sp2012.yaml")
-    groups = [(compile_query(g["id"], g["smarts"]), g) for g in table["groups"]]
-    return table, groups
+    return table, tuple(compile_query(g["id"], g["smarts"], g) for g in table["groups"])
+
+
+@cache
+def _by_id() -> dict[str, dict]:
+    return {q.name: q.info for q in _method()[1]}
 
 
 def group_counts(mol: Chem.Mol) -> tuple[dict[str, int], list[int]]:
     """Counts of first-order groups (greedy, table order) and the heavy atoms left uncovered."""
     _, groups = _method()
-    elements = frozenset(a.GetAtomicNum() for a in mol.GetAtoms())
+    elements = element_numbers(mol)
+    n_heavy = mol.GetNumHeavyAtoms()
     claimed: set[int] = set()
     counts: dict[str, int] = {}
-    for q, g in groups:
+    for q in applicable(groups, elements):
         for match in q.matches(mol, elements):
             heavy = {i for i in match if mol.GetAtomWithIdx(i).GetAtomicNum() > 1}
             if heavy & claimed:
                 continue
             claimed |= heavy
-            counts[g["id"]] = counts.get(g["id"], 0) + 1
+            counts[q.name] = counts.get(q.name, 0) + 1
+        if len(claimed) == n_heavy:   # every atom has its group: no later group can match without overlap
+            return counts, []
     uncovered = [a.GetIdx() for a in mol.GetAtoms() if a.GetAtomicNum() > 1 and a.GetIdx() not in claimed]
     return counts, uncovered
 
@@ -58,6 +65,7 @@ def group_counts(mol: Chem.Mol) -> tuple[dict[str, int], list[int]]:
 def hansen_parameters(mol: Chem.Mol) -> dict[str, Any]:
     """δD, δP, δH (MPa^0.5) of ``mol`` by first-order group contribution, or the reason there is none."""
     table, groups = _method()
+    by_id = _by_id()
     c = table["constants"]
     neutral = rdMolStandardize.Uncharger().uncharge(mol) if Chem.GetFormalCharge(mol) or _has_charges(mol) else mol
     counts, uncovered = group_counts(neutral)
@@ -68,7 +76,6 @@ def hansen_parameters(mol: Chem.Mol) -> dict[str, Any]:
                           for i in uncovered})
         return {**base, "dD": None, "dP": None, "dH": None,
                 "not_covered": f"{len(uncovered)} heavy atoms ({', '.join(missing)}) in no group of the table"}
-    by_id = {g["id"]: g for _, g in groups}
     missing_values = [gid for gid in counts if any(by_id[gid].get(k) is None for k in ("Cd", "Cp", "Chb"))]
     if missing_values:
         return {**base, "dD": None, "dP": None, "dH": None,
@@ -93,8 +100,11 @@ def _low(counts: dict[str, int], by_id: dict[str, dict], key: str, const: float,
     return max(value, 0.0) if value < threshold else None
 
 
+_CHARGED = Chem.MolFromSmarts("[!+0]")
+
+
 def _has_charges(mol: Chem.Mol) -> bool:
-    return any(a.GetFormalCharge() for a in mol.GetAtoms())
+    return mol.HasSubstructMatch(_CHARGED)
 
 
 def _round(x: float | None) -> float | None:

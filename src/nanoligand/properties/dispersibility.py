@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -76,23 +77,34 @@ def outer_part(lig) -> Chem.Mol | None:
     if not lig.anchors:
         return lig.mol
     anchor = lig.anchors[0]
+    cut = set(anchor.atoms)
+    broken = [b for i in cut for b in lig.mol.GetAtomWithIdx(i).GetBonds() if b.GetOtherAtomIdx(i) not in cut]
+    if any(b.GetIsAromatic() for b in broken):   # the anchor is part of an aromatic ring: keep the whole ligand
+        return lig.mol
     rw = Chem.RWMol(lig.mol)
-    for i in sorted(anchor.atoms, reverse=True):
+    # the atoms that lose a bond to the anchor, by their index after the anchor's atoms are removed
+    cut_sorted = sorted(cut)
+    exposed = {b.GetBeginAtomIdx() if b.GetEndAtomIdx() in cut else b.GetEndAtomIdx() for b in broken}
+    exposed = [i - bisect_left(cut_sorted, i) for i in exposed]
+    rw.BeginBatchEdit()
+    for i in cut:
         rw.RemoveAtom(i)
+    rw.CommitBatchEdit()
     mol = rw.GetMol()
     if mol.GetNumAtoms() == 0:
         return None
-    for a in mol.GetAtoms():
+    for a in (mol.GetAtomWithIdx(i) for i in exposed):
         a.SetNoImplicit(False)
         a.SetNumRadicalElectrons(0)
         if a.GetFormalCharge() and a.GetSymbol() in ("C",):
             a.SetFormalCharge(0)
     try:
         Chem.SanitizeMol(mol)
-    except Exception:  # an anchor cut through an aromatic ring: fall back to the whole ligand
+    except Exception:  # a cut RDKit cannot sanitise (valence): fall back to the whole ligand
         return lig.mol
-    frags = Chem.GetMolFrags(mol, asMols=True)
-    return max(frags, key=lambda m: m.GetNumHeavyAtoms())
+    if len(Chem.GetMolFrags(mol)) == 1:
+        return mol
+    return max(Chem.GetMolFrags(mol, asMols=True), key=lambda m: m.GetNumHeavyAtoms())
 
 
 def dispersibility(name_or_smiles: str, R0: float | None = None, top: int = 10) -> Dispersibility:

@@ -80,11 +80,11 @@ def bridges(name_or_smiles) -> bool:
     if len(lig.anchors) < 2:
         return False
     dmat = Chem.GetDistanceMatrix(lig.mol)
-    heavy = [a.GetIdx() for a in lig.mol.GetAtoms() if a.GetAtomicNum() > 1]
-    longest = max(dmat[i, j] for i in heavy for j in heavy if np.isfinite(dmat[i, j]))
-    ends = max((dmat[i, j] for a in lig.anchors for b in lig.anchors if a is not b
-                for i in a.donor_atoms for j in b.donor_atoms), default=0.0)
-    return bool(np.isfinite(ends) and ends >= longest - 2)
+    dmat[dmat > 1e6] = -1.0   # RDKit's distance between separate fragments
+    longest = float(dmat.max())
+    ends = max((float(dmat[np.ix_(a.donor_atoms, b.donor_atoms)].max()) for a in lig.anchors for b in lig.anchors
+                if a is not b and a.donor_atoms and b.donor_atoms), default=-1.0)
+    return ends >= 0 and ends >= longest - 2
 
 
 def spacing_nm(name_or_smiles: str, interdigitated: bool = False) -> float:
