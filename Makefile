@@ -32,6 +32,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_equilibria.py
 	$(BIN)/python benchmarks/bench_shell.py
 	$(BIN)/python benchmarks/bench_properties.py
+	cd benchmarks && ../$(BIN)/python bench_screen.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis

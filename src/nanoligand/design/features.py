@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -54,7 +55,7 @@ ANCHOR_HANDLE = {"carboxylic_acid": "carboxyl", "carboxylate": "carboxyl", "prim
 
 @dataclass
 class Features:
-    smiles: str
+    mol: Chem.Mol
     name: str | None
     groups: tuple[str, ...]
     anchors: list[dict[str, Any]]
@@ -68,6 +69,11 @@ class Features:
     tokens: frozenset[str]
     handles: list[str] = field(default_factory=list)
     entry: dict[str, Any] | None = None
+
+    @cached_property
+    def smiles(self) -> str:
+        """Canonical SMILES (on first use)."""
+        return Chem.MolToSmiles(self.mol)
 
 
 def ligand_from(smiles: str):
@@ -148,7 +154,7 @@ def features(lig, entry: dict[str, Any] | None = None) -> Features:
     tokens |= {name for name in ("chiral", "conjugated", "dipolar", "peg") if f[name]}
     if extent <= s_nm:
         tokens.add("short")
-    return Features(lig.smiles, lig.name, groups, anchors, inorganic, charge, mol.GetNumHeavyAtoms(),
+    return Features(mol, lig.given_name, groups, anchors, inorganic, charge, mol.GetNumHeavyAtoms(),
                     shell, extent, _hansen(lig, inorganic), f, frozenset(tokens), handles, entry)
 
 

@@ -71,9 +71,17 @@ class Ligand:
 
     def __init__(self, mol: Chem.Mol, name: str | None = None, *, entry: dict[str, Any] | None = None):
         self.mol = mol
-        self.smiles = Chem.MolToSmiles(mol)
-        self.name = name or self.smiles
+        self.given_name = name
         self.entry = dict(entry or {})
+
+    @cached_property
+    def smiles(self) -> str:
+        """Canonical SMILES (computed on first use: screening never needs it)."""
+        return Chem.MolToSmiles(self.mol)
+
+    @property
+    def name(self) -> str:
+        return self.given_name or self.smiles
 
     @classmethod
     def from_smiles(cls, smiles: str, name: str | None = None) -> "Ligand":
