@@ -18,7 +18,8 @@ Examples
 
 The property commands (``size``, ``spectrum``, ``levels``, ``spacing``, ``fret``, ``composition``,
 ``solvents``, ``color``, ``qled``) are in :mod:`nanoligand.properties.cli`; the design commands
-(``design``, ``conjugate``, ``screen``, ``query``) in :mod:`nanoligand.design.cli`.
+(``design``, ``conjugate``, ``screen``, ``query``) in :mod:`nanoligand.design.cli`; ``report`` and
+``serve`` in :mod:`nanoligand.web.cli`.
 """
 
 from __future__ import annotations
@@ -481,6 +482,7 @@ def _plot(path: str, x, y, x_label: str, y_label: str, title: str, mark: float |
 # the property and design commands live with their packages and register themselves on ``app``
 from nanoligand.design import cli as _design_cli  # noqa: E402,F401
 from nanoligand.properties import cli as _properties_cli  # noqa: E402,F401
+from nanoligand.web import cli as _web_cli  # noqa: E402,F401
 
 
 def main(argv: Optional[List[str]] = None) -> int:

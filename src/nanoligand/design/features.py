@@ -163,25 +163,34 @@ def _hansen(lig, inorganic: bool) -> tuple[float, float, float] | None:
     from rdkit import rdBase
 
     from nanoligand.ligands.hansen import hansen_parameters
-    from nanoligand.properties.dispersibility import GROUP_CONTRIBUTION_MAX_HEAVY, outer_part
+    from nanoligand.properties.dispersibility import GROUP_CONTRIBUTION_MAX_HEAVY, outer_atoms, outer_part
 
     if inorganic:
         return None
-    with rdBase.BlockLogs():
-        outer = outer_part(lig)
-        if outer is None or not 0 < outer.GetNumHeavyAtoms() <= GROUP_CONTRIBUTION_MAX_HEAVY:
-            return None
-        key = Chem.MolToSmiles(outer)
-        if key not in _HANSEN_MEMO:
-            if len(_HANSEN_MEMO) >= HANSEN_MEMO_SIZE:
-                _HANSEN_MEMO.clear()
-            h = hansen_parameters(outer)
-            _HANSEN_MEMO[key] = (h["dD"], h["dP"], h["dH"]) if h.get("dD") is not None else None
+    keep = outer_atoms(lig)
+    if keep == []:
+        return None
+    # the key: the canonical SMILES of the outer atoms as they sit in the ligand (which fixes the capped
+    # outer part: an atom that lost a bond to the anchor shows a different H count in brackets), or the
+    # whole ligand's
+    key = "whole|" + lig.smiles if keep is None else Chem.MolFragmentToSmiles(lig.mol, keep)
+    if key not in _HANSEN_MEMO:
+        with rdBase.BlockLogs():
+            outer = outer_part(lig)
+            h = (hansen_parameters(outer) if outer is not None
+                 and 0 < outer.GetNumHeavyAtoms() <= GROUP_CONTRIBUTION_MAX_HEAVY else {})
+        value = (h["dD"], h["dP"], h["dH"]) if h.get("dD") is not None else None
+        if outer is lig.mol and keep is not None:   # outer_part fell back to the whole ligand: not keyed by it
+            return value
+        if len(_HANSEN_MEMO) >= HANSEN_MEMO_SIZE:
+            _HANSEN_MEMO.clear()
+        _HANSEN_MEMO[key] = value
     return _HANSEN_MEMO[key]
 
 
-#: Hansen parameters by the functional part's canonical SMILES: enumerated libraries repeat functional
-#: parts across anchors, so a screening worker computes each once (bounded; cleared when full)
+#: Hansen parameters by the functional part (its atoms' canonical SMILES in the ligand): enumerated
+#: libraries repeat functional parts across anchors, so a screening worker computes each once (bounded;
+#: cleared when full)
 _HANSEN_MEMO: dict[str, tuple[float, float, float] | None] = {}
 HANSEN_MEMO_SIZE = 1 << 16
 

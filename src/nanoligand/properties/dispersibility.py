@@ -72,20 +72,36 @@ class Dispersibility:
         return self.__dict__.copy()
 
 
+def outer_atoms(lig) -> list[int] | None:
+    """Atoms of the outer part (all but the primary anchor's); None when the outer part is the whole ligand
+    (no anchor, or an anchor inside an aromatic ring, which cannot be cut out)."""
+    if not lig.anchors:
+        return None
+    cut, broken = _cut(lig)
+    if any(b.GetIsAromatic() for b in broken):
+        return None
+    return [i for i in range(lig.mol.GetNumAtoms()) if i not in cut]
+
+
+def _cut(lig) -> tuple[set[int], list]:
+    """The primary anchor's atoms and the bonds that tie them to the rest."""
+    cut = set(lig.anchors[0].atoms)
+    return cut, [b for i in cut for b in lig.mol.GetAtomWithIdx(i).GetBonds() if b.GetOtherAtomIdx(i) not in cut]
+
+
 def outer_part(lig) -> Chem.Mol | None:
     """The ligand without its primary anchor group (H-capped), or None if nothing is left."""
-    if not lig.anchors:
+    if outer_atoms(lig) is None:
         return lig.mol
-    anchor = lig.anchors[0]
-    cut = set(anchor.atoms)
-    broken = [b for i in cut for b in lig.mol.GetAtomWithIdx(i).GetBonds() if b.GetOtherAtomIdx(i) not in cut]
-    if any(b.GetIsAromatic() for b in broken):   # the anchor is part of an aromatic ring: keep the whole ligand
-        return lig.mol
+    cut, broken = _cut(lig)
     rw = Chem.RWMol(lig.mol)
     # the atoms that lose a bond to the anchor, by their index after the anchor's atoms are removed
     cut_sorted = sorted(cut)
-    exposed = {b.GetBeginAtomIdx() if b.GetEndAtomIdx() in cut else b.GetEndAtomIdx() for b in broken}
-    exposed = [i - bisect_left(cut_sorted, i) for i in exposed]
+    lost: dict[int, int] = {}   # bonds each exposed atom loses
+    for b in broken:
+        i = b.GetBeginAtomIdx() if b.GetEndAtomIdx() in cut else b.GetEndAtomIdx()
+        lost[i] = lost.get(i, 0) + 1
+    exposed = [(i - bisect_left(cut_sorted, i), n) for i, n in lost.items()]
     rw.BeginBatchEdit()
     for i in cut:
         rw.RemoveAtom(i)
@@ -93,18 +109,22 @@ def outer_part(lig) -> Chem.Mol | None:
     mol = rw.GetMol()
     if mol.GetNumAtoms() == 0:
         return None
-    for a in (mol.GetAtomWithIdx(i) for i in exposed):
+    for i, n in exposed:
+        a = mol.GetAtomWithIdx(i)
         a.SetNoImplicit(False)
         a.SetNumRadicalElectrons(0)
+        if a.GetIsAromatic():   # an N-substituted azole becomes the NH azole: H takes the substituent's place
+            a.SetNumExplicitHs(a.GetNumExplicitHs() + n)
         if a.GetFormalCharge() and a.GetSymbol() in ("C",):
             a.SetFormalCharge(0)
     try:
         Chem.SanitizeMol(mol)
-    except Exception:  # a cut RDKit cannot sanitise (valence): fall back to the whole ligand
+    except Exception:  # a cut RDKit cannot sanitise: fall back to the whole ligand
         return lig.mol
     if len(Chem.GetMolFrags(mol)) == 1:
         return mol
-    return max(Chem.GetMolFrags(mol, asMols=True), key=lambda m: m.GetNumHeavyAtoms())
+    # the largest piece; ties broken by canonical SMILES, so that the choice depends on the molecule only
+    return max(Chem.GetMolFrags(mol, asMols=True), key=lambda m: (m.GetNumHeavyAtoms(), Chem.MolToSmiles(m)))
 
 
 def dispersibility(name_or_smiles: str, R0: float | None = None, top: int = 10) -> Dispersibility:

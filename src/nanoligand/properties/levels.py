@@ -157,14 +157,23 @@ def layers() -> dict[str, dict]:
 
 def plot_alignment(path: str, edges: Edges, shift_eV: float = 0.0, layer_names: list[str] | None = None) -> None:
     """Energy-level diagram: the QD's edges (shifted by a ligand dipole) next to device layers."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     from pathlib import Path
 
     import matplotlib.pyplot as plt
 
     from nanoligand.io import _atomic
+
+    fig = alignment_figure(edges, shift_eV, layer_names)
+    _atomic(Path(path), lambda t: fig.savefig(t, format=Path(path).suffix[1:]))
+    plt.close(fig)
+
+
+def alignment_figure(edges: Edges, shift_eV: float = 0.0, layer_names: list[str] | None = None):
+    """The figure of :func:`plot_alignment` (a matplotlib Figure; the caller closes it)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
 
     if edges.cb_eV is None:
         raise InputError(f"no absolute band edges for {edges.material}: nothing to align")
@@ -185,5 +194,4 @@ def plot_alignment(path: str, edges: Edges, shift_eV: float = 0.0, layer_names: 
     ax.set_xticks(range(len(names)), names, rotation=30, fontsize=7)
     ax.set_ylabel("energy vs vacuum (eV)")
     fig.tight_layout()
-    _atomic(Path(path), lambda t: fig.savefig(t, format=Path(path).suffix[1:]))
-    plt.close(fig)
+    return fig

@@ -1,0 +1,185 @@
+"""The local web app (FastAPI): pick a material, shape, size, termination and shell, see the model in 3D
+with its census, run a titration or dilution, download xyz / PDB / extxyz / JSON / the HTML report.
+
+API (JSON; every request body is validated by :mod:`.schema` with the web limits):
+
+* ``GET /`` — the page; ``GET /static/3Dmol-min.js`` — the viewer (installed by the build, no CDN);
+* ``GET /api/options`` — materials, shapes, terminations, native shells, presets, limits;
+* ``POST /api/jobs`` — start a build (a study spec) → ``{"id"}``; one job runs at a time per server;
+* ``GET /api/jobs/{id}`` — ``{"state": queued|running|done|error, "stage", "progress", "error",
+  "result"}`` (the result: summary, census, composition, equilibria, viewer data);
+* ``GET /api/jobs/{id}/download/{fmt}`` — ``xyz``, ``pdb``, ``extxyz``, ``json`` or ``html``, generated
+  from the job's model (no path ever comes from the client).
+
+Errors are the command line's one-line messages (``{"error": "..."}``, HTTP 422 for bad input, 404 for
+unknown jobs). The server binds to 127.0.0.1 unless told otherwise (``nanoligand serve --host``).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import threading
+import uuid
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from nanoligand.errors import NanoligandError
+from nanoligand.web.assets import template, viewer_js
+from nanoligand.web.schema import LIMITS, parse_study
+from nanoligand.web.study import StudyResult, run_study
+
+FORMATS = {"xyz": "chemical/x-xyz", "pdb": "chemical/x-pdb", "extxyz": "chemical/x-xyz", "json": "application/json",
+           "html": "text/html"}
+MAX_JOBS = 8          # finished jobs kept in memory (oldest dropped)
+MAX_BODY = 20_000     # bytes of a request body
+
+
+class Jobs:
+    """Jobs run one at a time on a worker thread; results are kept for the last :data:`MAX_JOBS`."""
+
+    def __init__(self) -> None:
+        self.jobs: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self.lock = threading.Lock()
+        self.run_lock = threading.Lock()
+
+    def submit(self, spec: dict) -> str:
+        study = parse_study(spec, limits="web")          # bad input: an error now, not a failed job
+        jid = uuid.uuid4().hex[:12]
+        with self.lock:
+            self.jobs[jid] = {"state": "queued", "stage": "queued", "progress": 0.0, "error": None, "result": None}
+            while len(self.jobs) > MAX_JOBS:
+                self.jobs.popitem(last=False)
+        threading.Thread(target=self._run, args=(jid, study), daemon=True).start()
+        return jid
+
+    def _run(self, jid: str, study) -> None:
+        def progress(stage: str, frac: float) -> None:
+            self._set(jid, stage=stage, progress=round(frac, 3))
+
+        with self.run_lock:
+            self._set(jid, state="running")
+            try:
+                result = run_study(study, progress, limits="web")
+            except NanoligandError as exc:
+                self._set(jid, state="error", error=str(exc))
+            except Exception as exc:  # an unexpected failure is reported, never a hung job
+                self._set(jid, state="error", error=f"internal error: {type(exc).__name__}: {exc}")
+            else:
+                self._set(jid, state="done", stage="done", progress=1.0, model=result)
+
+    def _set(self, jid: str, **kw) -> None:
+        with self.lock:
+            if jid in self.jobs:
+                self.jobs[jid].update(kw)
+
+    def get(self, jid: str) -> dict[str, Any] | None:
+        with self.lock:
+            job = self.jobs.get(jid)
+            return dict(job) if job is not None else None
+
+
+def public(result: StudyResult) -> dict[str, Any]:
+    """What the page shows: the summary, census, composition, equilibria (SVG included) and the viewer."""
+    from nanoligand.web import report
+
+    d = result.to_dict()
+    d["summary"] = [[k, report._fmt(v)] for k, v in report._summary(result)]
+    d["census_html"] = report._census(result)
+    d["composition_html"] = report._composition(result)
+    d["equilibria_html"] = report._equilibria(result)
+    d["viewer"] = result.viewer
+    return d
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(title="nanoligand", docs_url=None, redoc_url=None, openapi_url=None)
+    jobs = Jobs()
+
+    def error(status: int, message: str) -> JSONResponse:
+        return JSONResponse({"error": message}, status_code=status)
+
+    @app.exception_handler(NanoligandError)
+    async def _nanoligand_error(_request: Request, exc: NanoligandError):
+        return error(422, str(exc))
+
+    @app.get("/", response_class=HTMLResponse)
+    def index() -> str:
+        return template("app.html")
+
+    @app.get("/static/3Dmol-min.js")
+    def viewer() -> Response:
+        js = viewer_js()
+        if js is None:
+            return error(404, "the 3D viewer is not installed: run make in the project (npm 3dmol)")
+        return Response(js, media_type="application/javascript")
+
+    @app.get("/api/options")
+    def options() -> dict[str, Any]:
+        from nanoligand import materials
+        from nanoligand.core.shapes import SHAPES
+        from nanoligand.core.terminations import TERMINATIONS
+
+        return {"materials": materials.available(), "shapes": list(SHAPES), "terminations": sorted(TERMINATIONS),
+                "presets": ["seed004"], "limits": LIMITS["web"]}
+
+    @app.post("/api/jobs")
+    async def submit(request: Request):
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            return error(413, f"request too large (more than {MAX_BODY} bytes)")
+        try:
+            spec = json.loads(body or b"{}")
+        except ValueError:
+            return error(422, "the request body is not JSON")
+        return {"id": jobs.submit(spec)}
+
+    @app.get("/api/jobs/{jid}")
+    def status(jid: str):
+        job = jobs.get(jid)
+        if job is None:
+            return error(404, f"no job {jid!r} (jobs are kept for the last {MAX_JOBS} builds)")
+        model = job.pop("model", None)
+        job["result"] = public(model) if model is not None else None
+        return job
+
+    @app.get("/api/jobs/{jid}/download/{fmt}")
+    def download(jid: str, fmt: str):
+        job = jobs.get(jid)
+        if job is None or job.get("model") is None:
+            return error(404, f"no finished job {jid!r}")
+        if fmt not in FORMATS:
+            return error(422, f"unknown format {fmt!r}; choose {', '.join(FORMATS)}")
+        data = _export(job["model"], fmt)
+        name = f"{job['model'].study.material}_{job['model'].study.diameter_nm:g}nm.{fmt}"
+        return Response(data, media_type=FORMATS[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    return app
+
+
+def _export(result: StudyResult, fmt: str) -> bytes:
+    """The model in ``fmt``, written by the same writers as the command line into a private temp dir."""
+    from nanoligand.web.report import write_report
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"model.{fmt}"
+        if fmt == "html":
+            write_report(result.study, path, result=result)
+        else:
+            result.model.write(path)
+        return path.read_bytes()
+
+
+def serve(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = False) -> None:
+    """Run the app with uvicorn (blocking)."""
+    import uvicorn
+
+    if open_browser:
+        import webbrowser
+
+        threading.Timer(1.0, lambda: webbrowser.open(f"http://{host}:{port}/")).start()
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning")

@@ -1,0 +1,207 @@
+"""Self-contained study reports: one HTML file with the spec, an interactive 3D model, the census and
+composition tables, per-facet ligand counts, the equilibrium plots, property estimates and the source
+of every number — no network needed to open it (3Dmol.js, the data and the SVG figures are inline).
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> out = pathlib.Path(tempfile.mkdtemp()) / "study.html"
+>>> r = write_report({"material": "CdSe", "diameter_nm": 2.0, "shell": "none"}, out)
+>>> text = out.read_text(encoding="utf-8")
+>>> "<html" in text and "Census" in text and '<script src=' not in text
+True
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from string import Template
+from typing import Any, Iterable, Mapping
+
+from nanoligand import __version__
+from nanoligand.errors import InputError
+from nanoligand.web.assets import template, viewer_js, viewer_license
+from nanoligand.web.schema import Study, parse_study
+from nanoligand.web.study import StudyResult, run_study
+
+#: category colours for the viewer (Tableau 10; element colours are 3Dmol's Jmol scheme)
+PALETTE = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#eeca3b", "#b279a2", "#ff9da6", "#9d755d",
+           "#bab0ac"]
+
+
+def read_study(path: str | Path) -> Study:
+    """A study spec from YAML (see :mod:`nanoligand.web.schema`)."""
+    import yaml
+
+    p = Path(path)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"no such file: {p}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{p} is not valid YAML: {str(exc).splitlines()[0]}") from None
+    return parse_study(data)
+
+
+def write_report(spec: Study | Mapping[str, Any] | str | Path, out: str | Path,
+                 result: StudyResult | None = None) -> StudyResult:
+    """Run the study (unless ``result`` is given) and write its HTML report atomically."""
+    from nanoligand.io import _atomic, check_writable
+
+    path = check_writable(out, (".html",))
+    if result is None:
+        study = spec if isinstance(spec, Study) else read_study(spec) if isinstance(spec, (str, Path)) \
+            else parse_study(spec)
+        result = run_study(study)
+    text = render(result)
+    _atomic(path, lambda t: t.write_text(text, encoding="utf-8"))
+    return result
+
+
+# -- rendering --------------------------------------------------------------------------------------------
+def _e(x: Any) -> str:
+    return html.escape(str(x), quote=True)
+
+
+def _table(headers: Iterable[str], rows: Iterable[Iterable[Any]], cls: str = "") -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{_e(_fmt(c))}</td>" for c in r) + "</tr>" for r in rows)
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    if isinstance(v, dict):
+        return ", ".join(f"{k} {_fmt(x)}" for k, x in v.items())
+    if isinstance(v, (list, tuple)):
+        return ", ".join(_fmt(x) for x in v)
+    return "–" if v is None else str(v)
+
+
+def _summary(r: StudyResult) -> list[tuple[str, Any]]:
+    m = r.manifest
+    core = m["core"] if r.capped else m
+    rows = [("material", core["material"]), ("shape", core["shape"]), ("termination", core["termination"]),
+            ("diameter (nm, volume-equivalent)", core["diameter_nm"]), ("core formula", core["formula"]),
+            ("core atoms", core["n_atoms"]), ("core net charge (e)", core["net_charge"]),
+            ("surface area (nm²)", core["surface_area_nm2"])]
+    if r.capped:
+        rows += [("model atoms", m["n_atoms"]), ("ligands per dot", m["composition"]["ligands_total"]),
+                 ("model net charge (e)", m["net_charge"]),
+                 ("closest atom pair (Å)", m["min_interatomic_distance_A"]),
+                 ("organic mass fraction", m["organic_mass_fraction"]),
+                 ("molar mass (g/mol)", m["composition"]["molar_mass_g_mol"])]
+    return rows
+
+
+def _census(r: StudyResult) -> str:
+    core = r.manifest["core"] if r.capped else r.manifest
+    rows = [(f["family"], f["n_faces"], f["area_nm2"], f["area_fraction"], f["atoms"], f["roles"],
+             f["atoms_per_face"]) for f in core["facets"]]
+    t = _table(["facet family", "faces", "area (nm²)", "area fraction", "atoms", "site roles", "atoms per face"],
+               rows, "census")
+    extra = _table(["quantity", "value"], [("composition", core["composition"]),
+                                           ("cation:anion", core["cation_anion_ratio"]),
+                                           ("X ligands for neutrality", core["x_ligands_for_neutrality"]),
+                                           ("extent (nm)", core["extent_nm"]),
+                                           ("surface atoms", core["surface_atoms"])])
+    warn = "".join(f'<p class="warn">{_e(w)}</p>' for w in core.get("warnings", []))
+    return t + extra + warn
+
+
+def _composition(r: StudyResult) -> str:
+    if not r.capped:
+        return "<p>No shell in this study (shell: none).</p>"
+    m, c = r.manifest, r.manifest["composition"]
+    shell = m["shell"]
+    entries = _table(["ligand", "bound form", "motif", "role", "placed", "site", "bond (Å)"],
+                     [(e["ligand"], e["bound_form"], e["motif"], e["role"], e["placed"], e["site_kind"],
+                       e["bond_length_A"]) for e in shell["entries"]])
+    names = list(c["ligands"])
+    by_facet = _table(["facet family", *names],
+                      [(f, *(c["ligands_by_facet"].get(f, {}).get(n, 0) for n in names))
+                       for f in sorted(c["ligands_by_facet"])])
+    comp = _table(["quantity", "value"], [
+        ("ligands per dot", c["ligands"]), ("ligands per nm²", c["ligand_density_per_nm2"]),
+        ("excess cations", c["excess_cations"]), ("ligands per excess cation", c["ligands_per_excess_cation"]),
+        ("ligands by motif", c["ligands_by_motif"]), ("organic mass fraction", c["organic_mass_fraction"]),
+        ("ligand mass fraction", c["ligand_mass_fraction"]), ("molar mass (g/mol)", c["molar_mass_g_mol"]),
+        ("counter-ions (diffuse layer)", [f"{i['count']} {i['ion']}" for i in c["counterions"]] or None)])
+    short = "".join(f'<p class="warn">shortfall: {_e(s)}</p>' for s in (shell.get("shortfall") or []))
+    return (f"<h3>Shell entries</h3>{entries}{short}<h3>Ligands per facet family</h3>{by_facet}"
+            f"<h3>Composition as experiments measure it</h3>{comp}")
+
+
+def _equilibria(r: StudyResult) -> str:
+    if not r.equilibria:
+        return "<p>No equilibrium experiments in this study (add an <code>equilibria</code> section).</p>"
+    parts = []
+    for e in r.equilibria:
+        note = (' <span class="note">calibrated model: parameters turn the seed\'s statements into numbers '
+                "(see sources), not measured constants</span>") if e["calibrated"] else ""
+        xs = e["labels"] or e["x"]
+        table = _table([e["x_label"], e["y_label"]], zip(xs, e["y"]), "curve")
+        parts.append(f'<figure class="plot">{e["svg"]}<figcaption>{_e(e["title"])} — {_e(e["model"])} in '
+                     f'{_e(e["solvent"])}{note}</figcaption><details><summary>values</summary>{table}</details>'
+                     "</figure>")
+    return "".join(parts)
+
+
+def _properties(r: StudyResult) -> str:
+    p = r.properties
+    if not p:
+        return "<p>No property estimates asked for (<code>properties: {optics: true, levels: true}</code>).</p>"
+    out = []
+    if "optics" in p:
+        o = p["optics"]
+        out.append("<h3>First excitonic transition from the size</h3>" + _table(
+            ["quantity", "value"], [("first exciton (nm)", o["wavelength_nm"]), ("energy (eV)", o["energy_eV"]),
+                                    ("ε (M⁻¹ cm⁻¹)", o["epsilon_M_cm"]), ("ε at", o["epsilon_at"]),
+                                    ("curve", o["curve"])]) + "".join(f'<p class="warn">{_e(w)}</p>'
+                                                                      for w in o["warnings"]))
+    for key in ("optics_note", "levels_note"):
+        if key in p:
+            out.append(f'<p class="warn">{_e(p[key])}</p>')
+    if "levels" in p:
+        lv = p["levels"]
+        out.append("<h3>Energy levels (estimates)</h3>" + _table(
+            ["quantity", "value"], [("gap (eV)", lv["gap_eV"]), ("bulk gap (eV)", lv["bulk_gap_eV"]),
+                                    ("CB vs vacuum (eV)", lv["cb_eV"]), ("VB vs vacuum (eV)", lv["vb_eV"]),
+                                    ("method", lv["method"])]) + "".join(f'<p class="note">{_e(n)}</p>'
+                                                                          for n in lv["notes"]))
+        if "levels_svg" in p:
+            out.append(f'<figure class="plot">{p["levels_svg"]}</figure>')
+    return "".join(out)
+
+
+def _sources(r: StudyResult) -> str:
+    return _table(["what", "source"], r.sources, "sources")
+
+
+def render(r: StudyResult) -> str:
+    """The report's HTML text."""
+    import yaml
+
+    js = viewer_js()
+    viewer = {**r.viewer, "palette": PALETTE}
+    data = json.dumps(viewer, separators=(",", ":")).replace("</", "<\\/")
+    title = r.study.title or f"{r.study.material} {r.study.diameter_nm:g} nm study"
+    return Template(template("report.html")).substitute(
+        title=_e(title),
+        generated=_e(f"nanoligand {__version__}, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
+                     f"{r.seconds:.1f} s"),
+        spec=_e(yaml.safe_dump(r.study.model_dump(exclude_none=True, exclude_defaults=False), sort_keys=False)),
+        summary=_table(["quantity", "value"], _summary(r)),
+        census=_census(r), composition=_composition(r), equilibria=_equilibria(r), properties=_properties(r),
+        sources=_sources(r),
+        viewer_js=(js or "").replace("</script", "<\\/script"),
+        viewer_missing="" if js else ('<p class="warn">The 3D viewer (3Dmol.js) is not installed in this copy of '
+                                      "nanoligand: run <code>make</code> in the project (it installs it from the npm "
+                                      "registry). The tables and figures below are complete.</p>"),
+        viewer_license=_e(viewer_license().splitlines()[0] if js else ""),
+        model_data=data,
+    )

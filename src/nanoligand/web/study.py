@@ -1,0 +1,248 @@
+"""Run a study (:mod:`.schema`): build the capped nanocrystal, run the equilibrium experiments and the
+property estimates, and collect every source used — the content of a report or of a web-app result.
+
+Examples
+--------
+>>> from nanoligand.web.schema import parse_study
+>>> r = run_study(parse_study({"material": "CdSe", "diameter_nm": 2.0, "shell": "none"}))
+>>> r.viewer["n_atoms"] == r.manifest["n_atoms"], r.capped
+(True, False)
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from nanoligand.errors import InputError
+from nanoligand.web.schema import LIMITS, MAX_POINTS, Study
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass
+class StudyResult:
+    study: Study
+    model: Any                      # Nanocrystal, or BareCore when the study has no shell
+    manifest: dict[str, Any]        # the model's JSON manifest (nanocrystal or core census)
+    viewer: dict[str, Any]          # atoms and per-atom categories for the 3D viewer
+    equilibria: list[dict[str, Any]] = field(default_factory=list)
+    properties: dict[str, Any] = field(default_factory=dict)
+    sources: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def capped(self) -> bool:
+        return self.study.shell != "none"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able summary (no SVG, no coordinates)."""
+        return {"study": self.study.model_dump(exclude_none=True), "manifest": self.manifest,
+                "equilibria": [{k: v for k, v in e.items() if k != "svg"} for e in self.equilibria],
+                "properties": {k: v for k, v in self.properties.items() if k != "levels_svg"},
+                "sources": [{"what": w, "source": s} for w, s in self.sources], "seconds": round(self.seconds, 2)}
+
+
+def run_study(study: Study, progress: Progress | None = None, limits: str = "cli") -> StudyResult:
+    """Build and analyse ``study``; ``progress(stage, fraction)`` is called between stages."""
+    from nanoligand import build_core
+    from nanoligand.nanocrystal import build_nanocrystal
+
+    say = progress or (lambda stage, frac: None)
+    t0 = time.perf_counter()
+    geometry = dict(facet_energies=study.facet_energies, ratio=study.ratio, aspect=study.aspect)
+    say("building the core and its shell", 0.05)
+    if study.shell == "none":
+        model = build_core(study.material, study.diameter_nm, study.shape, study.termination, **geometry)
+        manifest = model.to_dict()
+    else:
+        shell = "native" if study.shell == "native" else {"entries": [e.model_dump(exclude_none=True)
+                                                                      for e in study.shell]}
+        model = build_nanocrystal(study.material, study.diameter_nm, study.shape, study.termination, shell=shell,
+                                  allow_clashes=study.allow_clashes, **geometry)
+        manifest = model.to_dict()
+    n_atoms = len(model.atoms)
+    if n_atoms > LIMITS[limits]["atoms"]:
+        raise InputError(f"the model has {n_atoms} atoms, above the limit of {LIMITS[limits]['atoms']}; "
+                         "choose a smaller diameter")
+    result = StudyResult(study, model, manifest, viewer_payload(model))
+    result.sources = _sources(result)
+    if study.equilibria is not None:
+        say("solving the equilibrium experiments", 0.7)
+        result.equilibria = _equilibria(study)
+        result.sources += _equilibria_sources(study)
+    if study.properties.optics or study.properties.levels:
+        say("estimating properties", 0.9)
+        result.properties = _properties(study)
+        result.sources += [(f"properties: {k}", s) for k, s in result.properties.get("sources", [])]
+    result.seconds = time.perf_counter() - t0
+    say("done", 1.0)
+    return result
+
+
+# -- 3D model ---------------------------------------------------------------------------------------------
+def viewer_payload(model) -> dict[str, Any]:
+    """XYZ text and per-atom category codes (element, facet, site role, ligand motif) with their names."""
+    atoms = model.atoms
+    symbols = atoms.get_chemical_symbols()
+    pos = atoms.get_positions()
+    xyz = f"{len(atoms)}\nnanoligand\n" + "\n".join(
+        f"{s} {x:.3f} {y:.3f} {z:.3f}" for s, (x, y, z) in zip(symbols, pos))
+    if hasattr(model, "bare"):        # a capped model: core atoms first, then ligands
+        core_role = model.bare.atoms.arrays["site_role"][model.keep].astype(str)
+        is_lig = model.atoms.arrays["residue"] > 0
+        role = np.where(is_lig, "ligand", np.concatenate([core_role, np.full(int(is_lig.sum()), "")]))
+        motif_of = {p.template.name.replace(" ", "_"): p.entry.motif for p in model.result.placed}
+        motif = np.array([motif_of.get(m, "?") if lig else "core"
+                          for m, lig in zip(atoms.arrays["molecule"], is_lig)])
+        facet = atoms.arrays["facet"].astype(str)
+    else:
+        role = atoms.arrays["site_role"].astype(str)
+        motif = np.full(len(atoms), "core")
+        facet = atoms.arrays["facet"].astype(str)
+    out = {"n_atoms": len(atoms), "xyz": xyz, "categories": {}}
+    for name, values in (("facet", facet), ("role", role), ("motif", motif)):
+        values = np.where(values == "", "bulk", values)
+        names, codes = np.unique(values, return_inverse=True)
+        out["categories"][name] = {"names": names.tolist(), "codes": codes.astype(int).tolist()}
+    out["ligand"] = (atoms.arrays["residue"] > 0).astype(int).tolist() if "residue" in atoms.arrays \
+        else [0] * len(atoms)
+    return out
+
+
+# -- equilibria -------------------------------------------------------------------------------------------
+def _range(text: str | None, default: str) -> np.ndarray:
+    from nanoligand.equilibria.spec import parse_range
+
+    x = parse_range(text or default)
+    if len(x) > MAX_POINTS:
+        raise InputError(f"at most {MAX_POINTS} points per experiment")
+    return x
+
+
+def _equilibria(study: Study) -> list[dict[str, Any]]:
+    from nanoligand.equilibria.fit import read, simulate
+    from nanoligand.equilibria.spec import load_job
+
+    eq = study.equilibria
+    options = {"diameter_nm": study.diameter_nm, **eq.options}
+    job = load_job({"preset": eq.preset, "options": options})
+    model = job.model
+    out = []
+    for exp in eq.experiments or [_default_experiment()]:
+        if exp.kind == "titration":
+            if not exp.add:
+                raise InputError("a titration needs 'add' (the species added, e.g. OAH)")
+            x = _range(exp.equivalents, "0:100:11")
+            y = simulate(model, {"kind": "titration", "add": exp.add, "per": exp.per or "dot",
+                                 "observable": exp.observable}, x)
+            x_label, title = f"{exp.add} equivalents per {exp.per or 'dot'}", f"titration with {exp.add}"
+        elif exp.kind == "dilution":
+            x = _range(exp.dots_M, "1e-4:1e-6:9")
+            y = simulate(model, {"kind": "dilution", "observable": exp.observable}, x)
+            x_label, title = "dot concentration (M)", "dilution"
+        else:
+            names = exp.solvents or ["toluene", "chloroform"]
+            x = np.arange(len(names), dtype=float)
+            y = np.array([float(np.ravel(read(model.with_conditions(solvent=s).equilibrium(), exp.observable))[0])
+                          for s in names])
+            x_label, title = "solvent", "solvent swap"
+        rec = {"title": title, "kind": exp.kind, "model": model.name, "solvent": model.solvent,
+               "observable": exp.observable, "x_label": x_label, "y_label": exp.observable,
+               "x": [float(v) for v in x], "y": [float(v) for v in np.ravel(y)],
+               "labels": exp.solvents or ["toluene", "chloroform"] if exp.kind == "solvents" else None,
+               "calibrated": bool(model.calibration)}
+        rec["svg"] = _curve_svg(rec)
+        out.append(rec)
+    return out
+
+
+def _default_experiment():
+    from nanoligand.web.schema import Experiment
+
+    return Experiment(kind="titration", add="OAH", equivalents="0:200:21", observable="bound:OA")
+
+
+def _equilibria_sources(study: Study) -> list[tuple[str, str]]:
+    from nanoligand.tables import load_table
+
+    rec = load_table("equilibria.yaml")[study.equilibria.preset]
+    return [("equilibrium model", rec["source"]),
+            ("equilibrium parameters (calibrated, not measured)", str(rec["calibration"])[:600])]
+
+
+def _svg(fig) -> str:
+    import matplotlib.pyplot as plt
+
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    text = buf.getvalue()
+    return text[text.index("<svg"):]
+
+
+def _curve_svg(rec: dict[str, Any]) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5.0, 3.2))
+    if rec["kind"] == "solvents":
+        ax.bar(rec["labels"], rec["y"], color="#4c78a8")
+    else:
+        ax.plot(rec["x"], rec["y"], "o-", ms=3, color="#4c78a8")
+        if rec["kind"] == "dilution":
+            ax.set_xscale("log")
+    ax.set_xlabel(rec["x_label"])
+    ax.set_ylabel(rec["y_label"])
+    ax.set_title(f"{rec['model']} ({rec['solvent']}): {rec['title']}", fontsize=9)
+    ax.grid(alpha=0.3)
+    return _svg(fig)
+
+
+# -- properties -------------------------------------------------------------------------------------------
+def _properties(study: Study) -> dict[str, Any]:
+    from nanoligand.properties.levels import alignment_figure, band_edges
+    from nanoligand.properties.optics import wavelength_from_size
+
+    out: dict[str, Any] = {"sources": []}
+    if study.properties.optics:
+        try:
+            s = wavelength_from_size(study.material, study.diameter_nm)
+        except InputError as exc:
+            out["optics_note"] = str(exc)
+        else:
+            out["optics"] = s.to_dict()
+            out["sources"].append(("optics", s.source))
+    if study.properties.levels:
+        try:
+            e = band_edges(study.material, study.diameter_nm)
+        except InputError as exc:
+            out["levels_note"] = str(exc)
+        else:
+            out["levels"] = e.to_dict()
+            out["sources"] += [("energy levels", src) for src in e.sources]
+            if e.cb_eV is not None:
+                out["levels_svg"] = _svg(alignment_figure(e))
+    return out
+
+
+# -- sources ----------------------------------------------------------------------------------------------
+def _sources(r: StudyResult) -> list[tuple[str, str]]:
+    from nanoligand.ligands import library
+
+    core = r.manifest["core"] if r.capped else r.manifest
+    out = [(f"{r.study.material}: {k}", v) for k, v in core.get("sources", {}).items()]
+    if r.capped:
+        shell = r.manifest["shell"]
+        if shell.get("source"):
+            out.append(("shell recipe", shell["source"]))
+        for e in shell["entries"]:
+            if library.has(e["ligand"]):
+                out.append((f"ligand: {e['ligand']}", library.entry(e["ligand"])["citation"]))
+    return out
