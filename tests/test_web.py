@@ -85,6 +85,14 @@ def test_bad_specs_are_one_line_errors(spec, fragment):
         parse_study(spec)
 
 
+def test_equilibrium_preset_only_for_its_material():
+    from nanoligand.web.study import run_study
+
+    with pytest.raises(InputError, match="PbS"):
+        run_study(parse_study({"material": "CdSe", "diameter_nm": 2.0, "shell": "none",
+                               "equilibria": {"preset": "seed004"}}))
+
+
 def test_report_cli(capsys, tmp_path):
     spec = tmp_path / "s.yaml"
     spec.write_text("material: CdSe\ndiameter_nm: 2.5\nshell: none\n", encoding="utf-8")

@@ -118,3 +118,22 @@ def test_bad_input_shows_an_error_and_the_page_survives(page):
     _build(page)
     assert page.text_content("#error") == "" and "{111}" in page.text_content("#census")
     assert page.js_errors == []
+
+
+def test_custom_shell_from_the_form(page):
+    """A recipe typed into the page: oleate neutralizes the cation-rich CdSe core; the composition table
+    reports it with its motif."""
+    page.select_option("#material", "CdSe")
+    page.fill("#diameter", "2.5")
+    page.select_option("#termination", "cation_rich")
+    page.select_option("#shell", "custom")
+    assert page.input_value("#entries .e-ligand") == "oleic acid"
+    _build(page)
+    assert page.text_content("#error") == ""
+    comp = page.text_content("#composition")
+    assert "oleic acid" in comp and "neutralize" in comp
+    # a ligand the engine cannot read is a one-line error, and the page keeps working
+    page.fill("#entries .e-ligand", "C1CC(")
+    _build(page, 30_000)
+    assert page.text_content("#error").startswith("error: ")
+    assert page.js_errors == []

@@ -22,6 +22,8 @@ from nanoligand.errors import InputError
 from nanoligand.web.schema import LIMITS, MAX_POINTS, Study
 
 Progress = Callable[[str, float], None]
+#: the materials each equilibrium preset was made for
+PRESET_MATERIALS = {"seed004": ("PbS",)}
 
 
 @dataclass
@@ -129,6 +131,9 @@ def _equilibria(study: Study) -> list[dict[str, Any]]:
     from nanoligand.equilibria.spec import load_job
 
     eq = study.equilibria
+    if study.material.split("-")[0] not in PRESET_MATERIALS[eq.preset]:
+        raise InputError(f"the {eq.preset} equilibrium model describes {', '.join(PRESET_MATERIALS[eq.preset])} "
+                         f"(seed 004); no packaged model for {study.material}")
     options = {"diameter_nm": study.diameter_nm, **eq.options}
     job = load_job({"preset": eq.preset, "options": options})
     model = job.model
