@@ -88,10 +88,10 @@ def public(result: StudyResult) -> dict[str, Any]:
     from nanoligand.web import report
 
     d = result.to_dict()
-    d["summary"] = [[k, report._fmt(v)] for k, v in report._summary(result)]
-    d["census_html"] = report._census(result)
-    d["composition_html"] = report._composition(result)
-    d["equilibria_html"] = report._equilibria(result)
+    d["summary"] = [[k, report.fmt(v)] for k, v in report.summary_rows(result)]
+    d["census_html"] = report.census_html(result)
+    d["composition_html"] = report.composition_html(result)
+    d["equilibria_html"] = report.equilibria_html(result)
     d["viewer"] = result.viewer
     return d
 

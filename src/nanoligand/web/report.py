@@ -68,21 +68,21 @@ def _e(x: Any) -> str:
 
 def _table(headers: Iterable[str], rows: Iterable[Iterable[Any]], cls: str = "") -> str:
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{_e(_fmt(c))}</td>" for c in r) + "</tr>" for r in rows)
+    body = "".join("<tr>" + "".join(f"<td>{_e(fmt(c))}</td>" for c in r) + "</tr>" for r in rows)
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _fmt(v: Any) -> str:
+def fmt(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:.4g}"
     if isinstance(v, dict):
-        return ", ".join(f"{k} {_fmt(x)}" for k, x in v.items())
+        return ", ".join(f"{k} {fmt(x)}" for k, x in v.items())
     if isinstance(v, (list, tuple)):
-        return ", ".join(_fmt(x) for x in v)
+        return ", ".join(fmt(x) for x in v)
     return "–" if v is None else str(v)
 
 
-def _summary(r: StudyResult) -> list[tuple[str, Any]]:
+def summary_rows(r: StudyResult) -> list[tuple[str, Any]]:
     m = r.manifest
     core = m["core"] if r.capped else m
     rows = [("material", core["material"]), ("shape", core["shape"]), ("termination", core["termination"]),
@@ -98,7 +98,7 @@ def _summary(r: StudyResult) -> list[tuple[str, Any]]:
     return rows
 
 
-def _census(r: StudyResult) -> str:
+def census_html(r: StudyResult) -> str:
     core = r.manifest["core"] if r.capped else r.manifest
     rows = [(f["family"], f["n_faces"], f["area_nm2"], f["area_fraction"], f["atoms"], f["roles"],
              f["atoms_per_face"]) for f in core["facets"]]
@@ -113,7 +113,7 @@ def _census(r: StudyResult) -> str:
     return t + extra + warn
 
 
-def _composition(r: StudyResult) -> str:
+def composition_html(r: StudyResult) -> str:
     if not r.capped:
         return "<p>No shell in this study (shell: none).</p>"
     m, c = r.manifest, r.manifest["composition"]
@@ -136,7 +136,7 @@ def _composition(r: StudyResult) -> str:
             f"<h3>Composition as experiments measure it</h3>{comp}")
 
 
-def _equilibria(r: StudyResult) -> str:
+def equilibria_html(r: StudyResult) -> str:
     if not r.equilibria:
         return "<p>No equilibrium experiments in this study (add an <code>equilibria</code> section).</p>"
     parts = []
@@ -151,7 +151,7 @@ def _equilibria(r: StudyResult) -> str:
     return "".join(parts)
 
 
-def _properties(r: StudyResult) -> str:
+def properties_html(r: StudyResult) -> str:
     p = r.properties
     if not p:
         return "<p>No property estimates asked for (<code>properties: {optics: true, levels: true}</code>).</p>"
@@ -178,7 +178,7 @@ def _properties(r: StudyResult) -> str:
     return "".join(out)
 
 
-def _sources(r: StudyResult) -> str:
+def sources_html(r: StudyResult) -> str:
     return _table(["what", "source"], r.sources, "sources")
 
 
@@ -195,9 +195,10 @@ def render(r: StudyResult) -> str:
         generated=_e(f"nanoligand {__version__}, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
                      f"{r.seconds:.1f} s"),
         spec=_e(yaml.safe_dump(r.study.model_dump(exclude_none=True, exclude_defaults=False), sort_keys=False)),
-        summary=_table(["quantity", "value"], _summary(r)),
-        census=_census(r), composition=_composition(r), equilibria=_equilibria(r), properties=_properties(r),
-        sources=_sources(r),
+        summary=_table(["quantity", "value"], summary_rows(r)),
+        census=census_html(r), composition=composition_html(r), equilibria=equilibria_html(r),
+        properties=properties_html(r),
+        sources=sources_html(r),
         viewer_js=(js or "").replace("</script", "<\\/script"),
         viewer_missing="" if js else ('<p class="warn">The 3D viewer (3Dmol.js) is not installed in this copy of '
                                       "nanoligand: run <code>make</code> in the project (it installs it from the npm "
