@@ -255,11 +255,11 @@ def test_screen_resumes_without_duplicates(tmp_path, monkeypatch):
     lib, out = _library(tmp_path), tmp_path / "hits.parquet"
     real, calls = screen_mod._score, []
 
-    def flaky(chunk, ctx):
+    def flaky(chunk, ctx, hansen=True):
         calls.append(chunk.index)
         if len(calls) == 3:
             raise KeyboardInterrupt
-        return real(chunk, ctx)
+        return real(chunk, ctx, hansen)
 
     monkeypatch.setattr(screen_mod, "_score", flaky)
     with pytest.raises(Interrupted, match="resumes"):
@@ -270,6 +270,18 @@ def test_screen_resumes_without_duplicates(tmp_path, monkeypatch):
     assert s["rows"] == 23
     rows = query(out, "SELECT row FROM hits").row
     assert rows.is_unique and sorted(rows) == list(range(23))
+
+
+def test_screen_without_hansen_keeps_the_class_part(tmp_path):
+    lib = _library(tmp_path)
+    full = screen(lib, tmp_path / "a.parquet", "CdSe", "toluene", chunk_size=5, workers=0)
+    fast = screen(lib, tmp_path / "b.parquet", "CdSe", "toluene", chunk_size=5, workers=0, hansen=False)
+    assert full["rows"] == fast["rows"] == 23
+    a = query(tmp_path / "a.parquet", "SELECT row, anchor_score, dispersibility_score FROM hits WHERE valid ORDER BY row")
+    b = query(tmp_path / "b.parquet", "SELECT row, anchor_score, dispersibility_score FROM hits WHERE valid ORDER BY row")
+    assert (a.anchor_score == b.anchor_score).all()
+    # oleate in toluene: class match 1.0 in both; the Hansen rank only moves the full score
+    assert b.dispersibility_score[b.row == 1].iloc[0] == pytest.approx(1.0)
 
 
 def test_screen_refuses_a_different_run_in_the_same_place(tmp_path):

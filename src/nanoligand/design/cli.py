@@ -170,6 +170,8 @@ def screen_cmd(
     workers: Optional[int] = typer.Option(None, "--workers", help="Local Dask workers (default: cores; 0 = in process)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Existing Dask scheduler, tcp://host:port."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Discard a different earlier screen in --output."),
+    no_hansen: bool = typer.Option(False, "--no-hansen", help="Dispersibility from the shell class only (skips the "
+                                   "Hansen estimate: about a quarter faster)."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Score every molecule of a library (chunked, parallel, resumable) into Parquet."""
@@ -185,7 +187,7 @@ def screen_cmd(
             bar.update(task, completed=done, total=total)
 
         summary = screen(library, output, material, solvent, application, facet, chunk_size, workers, scheduler,
-                         overwrite, progress)
+                         overwrite, progress, hansen=not no_hansen)
     if as_json:
         print(json.dumps(summary, indent=2))
         return

@@ -104,8 +104,9 @@ def _longest_path(mol: Chem.Mol) -> int:
     return int(d.max())
 
 
-def features(lig, entry: dict[str, Any] | None = None) -> Features:
-    """The :class:`Features` of a :class:`~nanoligand.ligands.Ligand` (module docstring)."""
+def features(lig, entry: dict[str, Any] | None = None, hansen: bool = True) -> Features:
+    """The :class:`Features` of a :class:`~nanoligand.ligands.Ligand` (module docstring); ``hansen=False``
+    skips the Hansen estimate (screening's fast mode)."""
     from nanoligand.properties.transport import bridges
 
     r = rules()
@@ -155,7 +156,7 @@ def features(lig, entry: dict[str, Any] | None = None) -> Features:
     if extent <= s_nm:
         tokens.add("short")
     return Features(mol, lig.given_name, groups, anchors, inorganic, charge, mol.GetNumHeavyAtoms(),
-                    shell, extent, _hansen(lig, inorganic), f, frozenset(tokens), handles, entry)
+                    shell, extent, _hansen(lig, inorganic) if hansen else None, f, frozenset(tokens), handles, entry)
 
 
 def _hansen(lig, inorganic: bool) -> tuple[float, float, float] | None:
@@ -176,7 +177,7 @@ def _hansen(lig, inorganic: bool) -> tuple[float, float, float] | None:
     key = "whole|" + lig.smiles if keep is None else Chem.MolFragmentToSmiles(lig.mol, keep)
     if key not in _HANSEN_MEMO:
         with rdBase.BlockLogs():
-            outer = outer_part(lig)
+            outer = outer_part(lig, keep)
             h = (hansen_parameters(outer) if outer is not None
                  and 0 < outer.GetNumHeavyAtoms() <= GROUP_CONTRIBUTION_MAX_HEAVY else {})
         value = (h["dD"], h["dP"], h["dH"]) if h.get("dD") is not None else None

@@ -211,8 +211,9 @@ SCREEN_COLUMNS = ["row", "id", "smiles", "valid", "error", "groups", "motif", "a
                   "dispersibility_score", "application_score", "tokens"]
 
 
-def score_chunk(chunk, ctx_dict: dict[str, Any]):
-    """Score one chunk of a library (:class:`~nanoligand.design.readers.Chunk`) → a pyarrow Table."""
+def score_chunk(chunk, ctx_dict: dict[str, Any], hansen: bool = True):
+    """Score one chunk of a library (:class:`~nanoligand.design.readers.Chunk`) → a pyarrow Table
+    (``hansen=False``: dispersibility from the shell class only, see :func:`~.features.features`)."""
     import pyarrow as pa
     from rdkit import Chem, rdBase
 
@@ -231,7 +232,7 @@ def score_chunk(chunk, ctx_dict: dict[str, Any]):
                 continue
             try:
                 lig = Ligand(mol)
-                f = features(lig)
+                f = features(lig, hansen=hansen)
                 s = score(f, ctx)
             except Exception as exc:  # one bad molecule never stops a large run; it is reported
                 rows.append((*head, False, f"not scored: {type(exc).__name__}: {exc}"[:200], *blank))

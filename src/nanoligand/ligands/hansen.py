@@ -38,6 +38,11 @@ def _method() -> tuple[dict, tuple[Query, ...]]:
 
 
 @cache
+def _uncharger() -> rdMolStandardize.Uncharger:
+    return rdMolStandardize.Uncharger()
+
+
+@cache
 def _by_id() -> dict[str, dict]:
     return {q.name: q.info for q in _method()[1]}
 
@@ -67,7 +72,7 @@ def hansen_parameters(mol: Chem.Mol) -> dict[str, Any]:
     table, groups = _method()
     by_id = _by_id()
     c = table["constants"]
-    neutral = rdMolStandardize.Uncharger().uncharge(mol) if Chem.GetFormalCharge(mol) or _has_charges(mol) else mol
+    neutral = _uncharger().uncharge(mol) if Chem.GetFormalCharge(mol) or _has_charges(mol) else mol
     counts, uncovered = group_counts(neutral)
     base = {"method": table["method"], "citation": table["citation"], "estimate": True, "groups": counts}
     if uncovered:

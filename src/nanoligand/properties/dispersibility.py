@@ -89,9 +89,10 @@ def _cut(lig) -> tuple[set[int], list]:
     return cut, [b for i in cut for b in lig.mol.GetAtomWithIdx(i).GetBonds() if b.GetOtherAtomIdx(i) not in cut]
 
 
-def outer_part(lig) -> Chem.Mol | None:
-    """The ligand without its primary anchor group (H-capped), or None if nothing is left."""
-    if outer_atoms(lig) is None:
+def outer_part(lig, keep: list[int] | None = None) -> Chem.Mol | None:
+    """The ligand without its primary anchor group (H-capped), or None if nothing is left (``keep``: the
+    :func:`outer_atoms` when the caller has them already)."""
+    if (keep if keep is not None else outer_atoms(lig)) is None:
         return lig.mol
     cut, broken = _cut(lig)
     rw = Chem.RWMol(lig.mol)
@@ -124,7 +125,10 @@ def outer_part(lig) -> Chem.Mol | None:
     if len(Chem.GetMolFrags(mol)) == 1:
         return mol
     # the largest piece; ties broken by canonical SMILES, so that the choice depends on the molecule only
-    return max(Chem.GetMolFrags(mol, asMols=True), key=lambda m: (m.GetNumHeavyAtoms(), Chem.MolToSmiles(m)))
+    frags = Chem.GetMolFrags(mol, asMols=True)
+    top = max(m.GetNumHeavyAtoms() for m in frags)
+    tied = [m for m in frags if m.GetNumHeavyAtoms() == top]
+    return tied[0] if len(tied) == 1 else max(tied, key=Chem.MolToSmiles)
 
 
 def dispersibility(name_or_smiles: str, R0: float | None = None, top: int = 10) -> Dispersibility:
