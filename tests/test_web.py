@@ -48,8 +48,8 @@ def test_report_carries_the_seed004_numbers(pbs_report):
     for family in ("{100}", "{111}"):
         assert family in text
     assert str(comp["ligands"]["oleic acid"]) in text
-    # three equilibrium plots as inline SVG, and the sources of the numbers
-    assert len(result.equilibria) == 3 and text.count("<svg") >= 3
+    # three equilibrium plots and the sizing curve as inline SVG, and the sources of the numbers
+    assert len(result.equilibria) == 3 and text.count("<svg") >= 4 and "sizing curve" in text
     assert "Grisorio" in text and "Moreels" in text
 
 

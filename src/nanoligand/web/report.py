@@ -163,6 +163,8 @@ def properties_html(r: StudyResult) -> str:
                                     ("ε (M⁻¹ cm⁻¹)", o["epsilon_M_cm"]), ("ε at", o["epsilon_at"]),
                                     ("curve", o["curve"])]) + "".join(f'<p class="warn">{_e(w)}</p>'
                                                                       for w in o["warnings"]))
+        if "optics_svg" in p:
+            out.append(f'<figure class="plot">{p["optics_svg"]}<figcaption>{_e(o["source"])}</figcaption></figure>')
     for key in ("optics_note", "levels_note"):
         if key in p:
             out.append(f'<p class="warn">{_e(p[key])}</p>')

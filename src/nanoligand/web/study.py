@@ -45,7 +45,7 @@ class StudyResult:
         """JSON-able summary (no SVG, no coordinates)."""
         return {"study": self.study.model_dump(exclude_none=True), "manifest": self.manifest,
                 "equilibria": [{k: v for k, v in e.items() if k != "svg"} for e in self.equilibria],
-                "properties": {k: v for k, v in self.properties.items() if k != "levels_svg"},
+                "properties": {k: v for k, v in self.properties.items() if not k.endswith("_svg")},
                 "sources": [{"what": w, "source": s} for w, s in self.sources], "seconds": round(self.seconds, 2)}
 
 
@@ -223,6 +223,7 @@ def _properties(study: Study) -> dict[str, Any]:
             out["optics_note"] = str(exc)
         else:
             out["optics"] = s.to_dict()
+            out["optics_svg"] = _sizing_svg(study.material, s)
             out["sources"].append(("optics", s.source))
     if study.properties.levels:
         try:
@@ -235,6 +236,34 @@ def _properties(study: Study) -> dict[str, Any]:
             if e.cb_eV is not None:
                 out["levels_svg"] = _svg(alignment_figure(e))
     return out
+
+
+def _sizing_svg(material: str, at) -> str:
+    """The sizing curve around the study's diameter (where the curve is defined) with the study marked."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from nanoligand.properties.optics import wavelength_from_size
+
+    d, lam = [], []
+    for x in np.linspace(0.5 * at.diameter_nm, 2.0 * at.diameter_nm, 40):
+        try:
+            r = wavelength_from_size(material, float(x), at.curve)
+        except InputError:
+            continue        # outside the range the curve may be used in
+        d.append(x)
+        lam.append(r.wavelength_nm)
+    fig, ax = plt.subplots(figsize=(5.0, 3.2))
+    ax.plot(d, lam, "-", color="#4c78a8", label=at.curve)
+    ax.plot([at.diameter_nm], [at.wavelength_nm], "o", color="#e45756", label="this study")
+    ax.set_xlabel("diameter (nm)")
+    ax.set_ylabel("first exciton (nm)")
+    ax.set_title(f"{material} sizing curve", fontsize=9)
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    return _svg(fig)
 
 
 # -- sources ----------------------------------------------------------------------------------------------
