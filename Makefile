@@ -13,16 +13,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VIEWER):
-	rm -rf build/npm && mkdir -p build/npm
-	cd build/npm && npm pack --silent '$(THREEDMOL)' > /dev/null && tar xzf 3dmol-*.tgz package/build/3Dmol-min.js package/LICENSE
-	cp build/npm/package/LICENSE src/nanoligand/web/static/3Dmol-LICENSE.txt
-	cp build/npm/package/build/3Dmol-min.js $@
+	@rm -rf build/npm && mkdir -p build/npm
+	@if command -v npm > /dev/null 2>&1 && (cd build/npm && npm pack --silent '$(THREEDMOL)' > /dev/null \
+			&& tar xzf 3dmol-*.tgz package/build/3Dmol-min.js package/LICENSE); then \
+		cp build/npm/package/LICENSE src/nanoligand/web/static/3Dmol-LICENSE.txt; \
+		cp build/npm/package/build/3Dmol-min.js $@; echo "installed 3Dmol.js from the npm registry"; \
+	else echo "warning: npm could not install 3dmol: reports and the web app will have no 3D view"; fi
 
-$(VENV)/.installed: pyproject.toml $(VIEWER) | $(BIN)/python
+$(VENV)/.installed: pyproject.toml | $(BIN)/python $(VIEWER)
 	$(BIN)/pip install -q -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VIEWER) | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python $(VIEWER)
 	$(BIN)/pip install -q -e '.[test]'
 	@# the browser tests drive Debian's Chromium (Playwright's own browser download is not used)
 	@command -v chromium > /dev/null 2>&1 || (DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium > /dev/null \
