@@ -25,7 +25,7 @@ from typing import Any
 
 from rdkit import Chem
 
-from nanoligand.ligands.catalogue import applicable, element_numbers, catalogue
+from nanoligand.ligands.catalogue import applicable, catalogue, element_numbers
 from nanoligand.ligands.classify import Anchor
 from nanoligand.ligands.descriptors import peg_units
 
