@@ -36,7 +36,7 @@ from rich.table import Table
 from nanoligand import __version__
 from nanoligand.api import BareCore, build_core
 from nanoligand.errors import InputError, NanoligandError
-from nanoligand.io import check_writable
+from nanoligand.io import check_writable, read_yaml
 from nanoligand.materials import available, get
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -129,7 +129,7 @@ SPEC_KEYS = {"material", "diameter_nm", "shape", "termination", "facet_energies"
 
 def read_spec(path: str) -> dict:
     """A build spec from YAML: the keys of ``SPEC_KEYS`` (``shell`` as for ``--shell`` or a recipe)."""
-    data = _read_yaml(path)
+    data = read_yaml(path)
     if not isinstance(data, dict) or "material" not in data:
         raise InputError(f"{path}: a build spec is a mapping with at least 'material' and 'diameter_nm'")
     unknown = set(data) - SPEC_KEYS
@@ -147,19 +147,7 @@ def load_shell(value: str):
         return "native"
     if not value.lower().endswith((".yaml", ".yml")):
         raise InputError(f"--shell takes 'native' or a YAML recipe file, not {value!r}")
-    return _read_yaml(value)
-
-
-def _read_yaml(path: str):
-    import yaml
-
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
-    except FileNotFoundError:
-        raise InputError(f"no such file: {path}") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path} is not valid YAML: {str(exc).splitlines()[0]}") from None
+    return read_yaml(value)
 
 
 def _print_shell(nc, paths: list) -> None:

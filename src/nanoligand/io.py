@@ -33,6 +33,18 @@ PDB_MAX_ATOMS = 99999   # five-digit atom serial numbers
 PDB_MAX_RESIDUE = 9999  # four-digit residue numbers per chain
 
 
+def read_yaml(path: str | Path) -> Any:
+    """A user's YAML file; a missing file or bad YAML is a one-line :class:`InputError`."""
+    import yaml
+
+    try:
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"no such file: {path}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path} is not valid YAML: {str(exc).splitlines()[0]}") from None
+
+
 def check_writable(path: str | Path, suffixes: tuple[str, ...] | None = None) -> Path:
     """Fail early (before any work) if ``path`` cannot be written; return it as a Path. ``suffixes``
     are the formats allowed (default: structures and JSON)."""

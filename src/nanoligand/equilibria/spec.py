@@ -49,15 +49,10 @@ def load_job(spec: Mapping[str, Any] | str | Path) -> Job:
     """A job from a mapping or a YAML file (module docstring)."""
     base = Path(".")
     if isinstance(spec, (str, Path)):
-        import yaml
+        from nanoligand.io import read_yaml
 
         path = Path(spec)
-        try:
-            spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError(f"no such file: {path}") from None
-        except yaml.YAMLError as exc:
-            raise InputError(f"{path} is not valid YAML: {str(exc).splitlines()[0]}") from None
+        spec = read_yaml(path)
         base = path.parent
     if not isinstance(spec, Mapping):
         raise InputError("an equilibrium spec is a mapping with 'preset' or 'model'")

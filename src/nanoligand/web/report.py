@@ -22,7 +22,6 @@ from string import Template
 from typing import Any, Iterable, Mapping
 
 from nanoligand import __version__
-from nanoligand.errors import InputError
 from nanoligand.web.assets import template, viewer_js, viewer_license
 from nanoligand.web.schema import Study, parse_study
 from nanoligand.web.study import StudyResult, run_study
@@ -34,16 +33,9 @@ PALETTE = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#eeca3b", "#b
 
 def read_study(path: str | Path) -> Study:
     """A study spec from YAML (see :mod:`nanoligand.web.schema`)."""
-    import yaml
+    from nanoligand.io import read_yaml
 
-    p = Path(path)
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"no such file: {p}") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{p} is not valid YAML: {str(exc).splitlines()[0]}") from None
-    return parse_study(data)
+    return parse_study(read_yaml(path))
 
 
 def write_report(spec: Study | Mapping[str, Any] | str | Path, out: str | Path,

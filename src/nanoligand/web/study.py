@@ -19,7 +19,7 @@ from typing import Any, Callable
 import numpy as np
 
 from nanoligand.errors import InputError
-from nanoligand.web.schema import LIMITS, MAX_POINTS, Study
+from nanoligand.web.schema import LIMITS, MAX_POINTS, Experiment, Study
 
 Progress = Callable[[str, float], None]
 #: the materials each equilibrium preset was made for
@@ -139,6 +139,7 @@ def _equilibria(study: Study) -> list[dict[str, Any]]:
     model = job.model
     out = []
     for exp in eq.experiments or [_default_experiment()]:
+        labels = None
         if exp.kind == "titration":
             if not exp.add:
                 raise InputError("a titration needs 'add' (the species added, e.g. OAH)")
@@ -151,24 +152,22 @@ def _equilibria(study: Study) -> list[dict[str, Any]]:
             y = simulate(model, {"kind": "dilution", "observable": exp.observable}, x)
             x_label, title = "dot concentration (M)", "dilution"
         else:
-            names = exp.solvents or ["toluene", "chloroform"]
-            x = np.arange(len(names), dtype=float)
+            labels = exp.solvents or ["toluene", "chloroform"]
+            x = np.arange(len(labels), dtype=float)
             y = np.array([float(np.ravel(read(model.with_conditions(solvent=s).equilibrium(), exp.observable))[0])
-                          for s in names])
+                          for s in labels])
             x_label, title = "solvent", "solvent swap"
         rec = {"title": title, "kind": exp.kind, "model": model.name, "solvent": model.solvent,
                "observable": exp.observable, "x_label": x_label, "y_label": exp.observable,
                "x": [float(v) for v in x], "y": [float(v) for v in np.ravel(y)],
-               "labels": exp.solvents or ["toluene", "chloroform"] if exp.kind == "solvents" else None,
+               "labels": labels,
                "calibrated": bool(model.calibration)}
         rec["svg"] = _curve_svg(rec)
         out.append(rec)
     return out
 
 
-def _default_experiment():
-    from nanoligand.web.schema import Experiment
-
+def _default_experiment() -> Experiment:
     return Experiment(kind="titration", add="OAH", equivalents="0:200:21", observable="bound:OA")
 
 
