@@ -1,27 +1,23 @@
-"""The capped nanocrystal: core + ligand shell as one object, with its composition and self-checks.
+"""The capped nanocrystal: core + ligand shell as one object, with its composition and self-check.
 
 A :class:`Nanocrystal` holds the bare core (with its census), the shell recipe and the placed shell.
-From them it gives the model as ASE ``Atoms`` (per-atom residue, residue name, formal charge, role
-and facet), the composition the way experiments report it, and the checks the model must pass:
-
-* charge: core formal charges + ligand formal charges + listed counter-ions = 0;
-* geometry: no two atoms of different molecules (or of a ligand and the core) closer than 2.0 Å, no two
-  heavy atoms of different ligands closer than
-  2.5 Å (a donor's bonds to the core excepted);
-* symmetry: equivalent faces carry equal ligand counts (±1 where the count cannot divide).
-
-A failed charge or geometry check is a :class:`~nanoligand.errors.SelfCheckError`, never a quiet
-result (``allow_clashes=True`` keeps a model with clashes, reported, for inspection).
+From them it gives the model as ASE ``Atoms`` (per-atom residue, residue name — one per ligand
+species —, formal charge, role and facet), the bonds the coordinates show (for PDB CONECT records),
+the composition the way experiments report it, and its validation: the independent structure
+validator (:mod:`nanoligand.validate`) run on the model's own atoms. A model that fails validation
+is a :class:`~nanoligand.errors.SelfCheckError`, never a quiet result (``allow_invalid=True`` keeps
+it for inspection, with the failed rules in its manifest).
 
 Examples
 --------
 >>> nc = build_nanocrystal("PbS", 3.0, shell="native")
->>> nc.to_dict()["net_charge"], nc.to_dict()["pairs_below_2A"]
-(0, 0)
+>>> nc.validation.ok, nc.net_charge
+(True, 0)
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -32,10 +28,11 @@ from ase import Atoms
 
 from nanoligand.api import BareCore, build_core
 from nanoligand.core.build import KIND_CAPPING
-from nanoligand.errors import InputError, SelfCheckError
+from nanoligand.errors import InputError
 from nanoligand.io import JSON_SUFFIX, write_json, write_structure
 from nanoligand.shell.cap import ShellResult, cap
 from nanoligand.shell.recipe import ShellSpec, native_shell, parse_shell
+from nanoligand.validate.structure import CLAIMS_KEY
 
 CORE_RESNAME = "COR"
 
@@ -47,7 +44,7 @@ class Nanocrystal:
     bare: BareCore
     spec: ShellSpec
     result: ShellResult
-    allow_clashes: bool = False
+    allow_invalid: bool = False
     _checked: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -78,6 +75,7 @@ class Nanocrystal:
         role = [np.full(len(core), "core", dtype=object)]
         facet = [core.arrays["facet"].astype(object)]
         res = 1
+        names = self.resnames
         for p in self.result.placed:
             t = p.template
             n = len(p.sites)
@@ -88,7 +86,7 @@ class Nanocrystal:
             q.append(np.tile(t.charges, n))
             residue.append(np.repeat(np.arange(res, res + n), t.n_atoms))
             res += n
-            resname.append(np.full(n * t.n_atoms, t.resname, dtype=object))
+            resname.append(np.full(n * t.n_atoms, names[_species_key(t)], dtype=object))
             molecule.append(np.full(n * t.n_atoms, t.name.replace(" ", "_"), dtype=object))
             r = np.full(t.n_atoms, "ligand", dtype=object)
             r[list(t.donors)] = "donor"
@@ -104,24 +102,37 @@ class Nanocrystal:
         return atoms
 
     @cached_property
-    def bonds(self) -> np.ndarray:
-        """Bonds within ligands and from donors to the core atoms they bind, as (i, j) model indices."""
-        out = []
-        core_index = np.cumsum(self.keep) - 1
-        start = int(self.keep.sum())
+    def resnames(self) -> dict[tuple, str]:
+        """One three-letter residue name per ligand species (bound form and motif): the template's
+        name, made unique with a digit where two species would share it."""
+        out: dict[tuple, str] = {}
+        taken = {CORE_RESNAME}
         for p in self.result.placed:
-            t = p.template
-            local = np.array(t.bonds, int).reshape(-1, 2)
-            for i, site in enumerate(p.sites):
-                base = start + i * t.n_atoms
-                if len(local):
-                    out.append(local + base)
-                hosts = [h for h in self.result.sites.hosts[site] if self.keep[h]]
-                for d in t.donors:
-                    for h in hosts:
-                        out.append(np.array([[core_index[h], base + d]]))
-            start += len(p.sites) * t.n_atoms
-        return np.vstack(out) if out else np.zeros((0, 2), int)
+            key = _species_key(p.template)
+            if key in out:
+                continue
+            name = p.template.resname
+            k = 1
+            while name in taken:
+                name = p.template.resname[:2] + str(k)
+                k += 1
+            out[key] = name
+            taken.add(name)
+        return out
+
+    @cached_property
+    def topology(self):
+        """The model's bond graph as the validator derives it from the coordinates."""
+        from nanoligand.validate.graph import topology
+        from nanoligand.validate.structure import Structure
+
+        return topology(Structure.from_atoms(self.atoms))
+
+    @cached_property
+    def bonds(self) -> np.ndarray:
+        """Bonds the coordinates show (covalent, inside the core, donor–metal), as (i, j) model indices:
+        the CONECT records of a PDB file."""
+        return self.topology.real_bonds()
 
     # -- composition and checks ---------------------------------------------------------------------------
     @cached_property
@@ -182,46 +193,68 @@ class Nanocrystal:
         ions = sum(i["count"] * i["charge_each"] for i in self.result.counterions)
         return int(self.atoms.arrays["formal_charge"].sum()) + int(ions)
 
+    @cached_property
+    def validation(self):
+        """The independent validator's report on this model (:mod:`nanoligand.validate`)."""
+        from nanoligand.validate import validate
+
+        return validate(self.atoms)
+
     def check(self) -> None:
-        """Raise :class:`SelfCheckError` if the model is not neutral or (unless allowed) clashes."""
-        if self.net_charge != 0:
-            raise SelfCheckError(f"the capped model carries {self.net_charge:+d} e: the shell did not neutralise "
-                                 "the core (a bug; please report it with the recipe)")
-        c = self.result.contacts
-        if (c.pairs_below_2A or c.heavy_pairs_below_2_5A) and not self.allow_clashes:
-            raise SelfCheckError(
-                f"{c.clashing_ligands} ligands still clash after relief ({c.pairs_below_2A} atom pairs closer "
-                f"than 2.0 Å, {c.heavy_pairs_below_2_5A} heavy-atom pairs closer than 2.5 Å): lower the "
-                "coverage, or pass allow_clashes (--allow-clashes) to keep the model for inspection")
+        """Raise :class:`SelfCheckError` if the model fails validation (unless ``allow_invalid``)."""
+        if not self.allow_invalid:
+            self.validation.raise_if_invalid()
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON manifest: the core census, the recipe, the composition and the checks."""
-        c = self.result.contacts
+        """The JSON manifest: the core census, the recipe, the composition and the validation."""
         comp = self.composition
+        v = self.validation
         return {
             "ligands": comp["ligands"],
             "ligand_density_per_nm2": comp["ligand_density_per_nm2"],
             "organic_mass_fraction": comp["organic_mass_fraction"],
             "net_charge": self.net_charge,
-            "min_interatomic_distance_A": round(c.min_distance_A, 4) if np.isfinite(c.min_distance_A) else None,
-            "pairs_below_2A": c.pairs_below_2A,
-            "heavy_pairs_below_2_5A": c.heavy_pairs_below_2_5A,
             "n_atoms": len(self.atoms),
+            "valid": v.ok,
+            "validation": v.to_dict(ligands=False),
             "composition": comp,
             "shell": {
                 "name": self.spec.name, "source": self.spec.source, "arrangement": self.spec.arrangement,
                 "seed": self.spec.seed,
                 "entries": [{"ligand": p.entry.ligand, "bound_form": p.template.smiles, "motif": p.entry.motif,
                              "role": p.entry.role, "placed": len(p.sites), "site_kind": p.kind,
-                             "bond_length_A": round(float(np.mean(p.bond_A)), 3) if len(p.bond_A) else None}
+                             "resname": self.resnames[_species_key(p.template)],
+                             "force_field": p.template.force_field}
                             for p in self.result.placed],
                 "footprint_limit": self.result.footprint_limit,
                 "shortfall": self.result.shortfall,
-                "relief": {"cycles": self.result.sweeps, "relocated": self.result.relocated,
-                           "clashing_ligands": c.clashing_ligands},
+                "packing": self.result.packing,
             },
             "core": self.bare.to_dict(),
         }
+
+    def claims(self) -> dict[str, Any]:
+        """What the model says it is, for the validator's composition rule: ligands by formula (a proton
+        on a surface anion counts as the X–H group it makes, e.g. HO-) and the net charge."""
+        from rdkit import Chem
+        from rdkit.Chem.rdMolDescriptors import CalcMolFormula
+
+        from nanoligand.tables import load_table
+
+        anion = load_table("bonds.yaml")["anion_charge"]
+        symbols = self.bare.atoms.get_chemical_symbols()
+        out: dict[str, int] = {}
+        for p in self.result.placed:
+            if not len(p.sites):
+                continue
+            if p.template.n_atoms > 1:
+                formulas = [CalcMolFormula(Chem.MolFromSmiles(p.template.smiles))] * len(p.sites)
+            else:
+                hosts = [symbols[self.result.sites.hosts[i][0]] for i in p.sites]
+                formulas = [CalcMolFormula(Chem.MolFromSmiles(f"[{h}H{anion.get(h, 0) + 1:+d}]")) for h in hosts]
+            for f in formulas:
+                out[f] = out.get(f, 0) + 1
+        return {"ligands": out, "net_charge": self.net_charge}
 
     def write(self, path: str | Path) -> None:
         """Write the model (``.xyz``, ``.extxyz``, ``.pdb``, ``.cif``) or the manifest (``.json``),
@@ -229,13 +262,15 @@ class Nanocrystal:
         if Path(path).suffix.lower() == JSON_SUFFIX:
             write_json(path, self.to_dict())
         else:
-            write_structure(path, self.atoms, bonds=self.bonds)
+            atoms = self.atoms.copy()
+            atoms.info[CLAIMS_KEY] = json.dumps(self.claims())
+            write_structure(path, atoms, bonds=self.bonds)
 
 
 def build_nanocrystal(material: str, diameter_nm: float, shape: str | None = None, termination: str | None = None,
                       *, shell: Any = "native", facet_energies: Mapping[str, float] | None = None,
                       ratio: float | None = None, aspect: float | None = None,
-                      allow_clashes: bool = False) -> Nanocrystal:
+                      allow_invalid: bool = False) -> Nanocrystal:
     """Build a core and cap it with a ligand shell.
 
     Parameters
@@ -245,8 +280,8 @@ def build_nanocrystal(material: str, diameter_nm: float, shape: str | None = Non
         one the native recipe belongs to (seed004 for PbS, cation_rich for CdSe ...).
     shell : "native", ShellSpec, list of entry dicts or dict with ``entries``
         The recipe (see :mod:`nanoligand.shell.recipe`).
-    allow_clashes : bool
-        Keep a model whose relief left clashes (reported) instead of raising.
+    allow_invalid : bool
+        Keep a model that fails validation (the failed rules are in its manifest) instead of raising.
 
     Returns
     -------
@@ -257,7 +292,11 @@ def build_nanocrystal(material: str, diameter_nm: float, shape: str | None = Non
         termination = native_shell(material)[0]
     bare = build_core(material, diameter_nm, shape, termination, facet_energies=facet_energies, ratio=ratio,
                       aspect=aspect)
-    return Nanocrystal(bare, spec, cap(bare, spec), allow_clashes)
+    return Nanocrystal(bare, spec, cap(bare, spec), allow_invalid)
+
+
+def _species_key(t) -> tuple:
+    return (t.smiles, t.motif)
 
 
 def resolve_shell(shell: Any, material: str) -> ShellSpec:

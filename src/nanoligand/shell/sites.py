@@ -63,6 +63,8 @@ class SiteSet:
     face2 : ndarray of int
         The second face of a site on the edge between two faces of one family (-1 otherwise); such a
         site counts half for each (:meth:`face_counts`).
+    atom : ndarray of int
+        The core atom a ligand replaces there (the A cation, the H cap); -1 for vacancies.
     """
 
     kind: np.ndarray
@@ -74,6 +76,7 @@ class SiteSet:
     family: np.ndarray
     orbit: np.ndarray = None
     face2: np.ndarray = None
+    atom: np.ndarray = None
 
     def __len__(self) -> int:
         return len(self.kind)
@@ -135,7 +138,7 @@ def binding_sites(qd: BareCore) -> SiteSet:
         vface, vface2 = _site_faces(core, p) if core.faceted else (face[lead], np.full(len(p), -1))
         vfam = np.array([label_of[f] if f >= 0 else "-" for f in vface], dtype=object) if core.faceted else facet[lead]
         parts.append((kind_v, p, _normals(p, centroid, vface, normals_of_face, core.faceted), elem,
-                      hosts, vface, vfam, vface2))
+                      hosts, vface, vfam, vface2, np.full(len(p), -1)))
     a_el = core.material.roles.get("A")
     if a_el:  # perovskite surface A cations (replaced by ammonium in ion-pair shells)
         symbols = np.array(atoms.get_chemical_symbols())
@@ -143,7 +146,7 @@ def binding_sites(qd: BareCore) -> SiteSet:
         parts.append((np.full(len(a_idx), "a_site"), pos[a_idx],
                       _normals(pos[a_idx], np.zeros_like(pos[a_idx]), face[a_idx], normals_of_face, core.faceted),
                       np.full(len(a_idx), a_el), [np.array([i]) for i in a_idx], face[a_idx], facet[a_idx],
-                      np.full(len(a_idx), -1)))
+                      np.full(len(a_idx), -1), a_idx))
     caps = np.nonzero(~is_core)[0]
     if len(caps) > 1:  # a cap with another within 2 Å (a dihydride pair) would sit inside a graft's chain
         near = cKDTree(pos[caps]).query(pos[caps], k=2)[0][:, 1]
@@ -154,18 +157,20 @@ def binding_sites(qd: BareCore) -> SiteSet:
         bond = pos[caps] - pos[host]
         parts.append((np.full(len(caps), "capping"), pos[caps], bond / np.linalg.norm(bond, axis=1)[:, None],
                       np.full(len(caps), "H"), [np.array([c]) for c in host], face[caps], facet[caps],
-                      np.full(len(caps), -1)))
+                      np.full(len(caps), -1), caps))
     if not parts:
         empty = np.zeros((0, 3))
         return SiteSet(np.array([], dtype=object), empty, empty, np.array([], dtype=object), [],
-                       np.zeros(0, int), np.array([], dtype=object), np.zeros(0, int), np.zeros(0, int))
+                       np.zeros(0, int), np.array([], dtype=object), np.zeros(0, int), np.zeros(0, int),
+                       np.zeros(0, int))
     site_face = np.concatenate([q[5] for q in parts]).astype(int)
     orbit_of_face = face_orbits(core) if len(normals_of_face) else np.zeros(0, int)
     orbit = np.where(site_face >= 0, orbit_of_face[np.maximum(site_face, 0)] if len(orbit_of_face) else -1, -1)
     return SiteSet(np.concatenate([q[0] for q in parts]).astype(object), np.vstack([q[1] for q in parts]),
                    np.vstack([q[2] for q in parts]), np.concatenate([q[3] for q in parts]).astype(object),
                    [h for q in parts for h in q[4]], site_face, np.concatenate([q[6] for q in parts]).astype(object),
-                   orbit, np.concatenate([q[7] for q in parts]).astype(int))
+                   orbit, np.concatenate([q[7] for q in parts]).astype(int),
+                   np.concatenate([q[8] for q in parts]).astype(int))
 
 
 def _site_faces(core, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -1,53 +1,79 @@
-"""Ligand templates: the bound form of a ligand in 3D, in a local frame, with rotation variants.
+"""Ligand templates: the bound form of a ligand, its force-field conformers, in a head frame.
 
 The bound form follows the motif: an X-type ligand given as a neutral acid loses the acidic H of its
-donor (oleic acid → oleate); a terminal alkene grafted onto H–Si becomes an alkyl whose terminal carbon
-bonds the surface; an aryl diazonium loses N2; L, Z and ionic species bind as given. Only the fragment
-that binds is kept (a salt's counter-ions are handled by the shell recipe).
+donor (oleic acid → oleate, a symmetric carboxylate once optimised); a terminal alkene grafted onto
+H–Si becomes an alkyl whose terminal carbon bonds the surface; an aryl diazonium loses N2; L, Z and
+ionic species bind as given. Only the fragment that binds is kept (a salt's counter-ions are handled
+by the recipe).
 
-The local frame puts the donor atoms' centroid at the origin and the ligand's axis (towards the
-centroid of its other heavy atoms) along +z. Variants are rigid rotations of the narrowest few
-conformers (see :func:`_conformers`): spins about z and tilts away from it, used by the clash search.
+Conformers come from :mod:`nanoligand.ligands.conformer` (MMFF94-optimised, extended). A template
+holds them in its *head frame*:
+
+* one donor (``mono``: OH⁻, RS⁻, RNH2, RNH3⁺ ...): the donor at the origin and +z along the bond
+  the donor makes to the surface, reversed (found by optimising the molecule with a placeholder H on
+  the donor); an ammonium (no free valence) points +z along its N–C bond;
+* two donors (``bi``: a carboxylate): the donors' midpoint at the origin, +x from the first donor to
+  the second, +z towards the atom bonded to both, in their plane;
+* one atom (``point``: halide, proton).
+
+Placing a ligand is then a rotation and a translation of the head frame onto the donor positions
+the binding search found (:mod:`.binding`); rotations about an axis through the donors (any axis for
+one donor, the donor–donor axis for two) never change a donor–metal distance.
 
 Examples
 --------
 >>> t = template("oleic acid", "X")
->>> t.charge, t.symbols.count("O"), t.donor_elements
-(-1, 2, ('O',))
+>>> t.charge, t.symbols.count("O"), t.head
+(-1, 2, 'bi')
+>>> o1, o2 = t.donors
+>>> c = [i for i, s in enumerate(t.symbols) if s == "C" and t.topo[o1, i] == 1][0]
+>>> x = t.conformers[0]
+>>> [round(float(np.linalg.norm(x[o] - x[c])), 2) for o in (o1, o2)]   # symmetric carboxylate (MMFF94)
+[1.26, 1.26]
 """
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from rdkit import Chem, rdBase
-from rdkit.Chem import Descriptors, rdMolTransforms
+from rdkit import Chem
+from rdkit.Chem import Descriptors
 
 from nanoligand.errors import ChemistryError, InputError
 from nanoligand.ligands import Ligand, ligand
 from nanoligand.ligands.classify import Anchor
-from nanoligand.ligands.descriptors import _embed, _straighten
+from nanoligand.ligands.conformer import extended_conformers
+from nanoligand.tables import load_table
 
 #: inorganic classes whose species bind through one terminal atom (SCN-, Sn2S6 4-, MoS4 2- ...)
 INORGANIC_SINGLE_DONOR = frozenset({"pseudohalide", "metal_chalcogenide_complex", "metal_free_chalcogenide_complex",
                                     "oxoanion", "polyoxometalate", "metal_halide_complex", "chalcogenide"})
-#: spin angles (degrees) and tilts (degrees) of the rotation variants
-SPINS_DEG = tuple(range(0, 360, 30))
-TILTS_DEG = (0.0, 12.0, 24.0, 36.0)
-N_CONFORMERS = 2
-HEAD_TWISTS_DEG = (30.0, -30.0, 60.0, -60.0, 90.0)
-GAUCHE_DEG = 60.0
 SLAB_A = 3.0  # slab thickness of the cross-section profile
-FLEX_TORSIONS_DEG = (180.0, 120.0, -120.0)
-MAX_FLEX_TORSIONS = 4
+POLAR = ("N", "O")
+ACCEPTORS = ("N", "O", "F", "Cl", "Br", "I", "S", "Se")
 
 
 @dataclass(frozen=True)
 class Template:
-    """A bound ligand ready to place (see module docstring)."""
+    """A bound ligand ready to place (module docstring).
+
+    Attributes
+    ----------
+    conformers : ndarray (C, A, 3)
+        Head-frame coordinates, straight conformers first (``n_straight`` of them).
+    head : str
+        ``mono``, ``bi`` or ``point``.
+    topo : ndarray (A, A)
+        Bonds between atom pairs (topological distance).
+    depth : ndarray (A,)
+        Bonds from each atom to the nearest donor (0 for donors).
+    rotors : tuple of (b, c, moving-atom mask)
+        Rotatable bonds; turning about b→c moves the masked atoms (the side away from the donors).
+    radii : ndarray (A,)
+        Van der Waals radii (``data/validation.yaml``).
+    """
 
     name: str
     resname: str
@@ -56,18 +82,22 @@ class Template:
     charges: np.ndarray
     donors: tuple[int, ...]
     bonds: tuple[tuple[int, int], ...]
-    variants: np.ndarray  # (V, A, 3) local-frame coordinates
+    conformers: np.ndarray
+    n_straight: int
+    head: str
     mass_g_mol: float
-    footprint_nm2: float
-    length_A: float
     smiles: str
     organic: bool
-    spin_index: np.ndarray = field(repr=False, default=None)  # (V,) spin of each variant
-    tilt_index: np.ndarray = field(repr=False, default=None)
-    wide_axis_deg: float = 0.0  # broad axis (local xy plane): a donor pair's axis, else the projection's
-    n_straight: int = 1  # conformers 0..n_straight-1 are straight, the rest bent (see _conformers)
-    topo: np.ndarray = field(repr=False, default=None)  # (A, A) bonds between atoms
-    rotors: tuple = field(repr=False, default=())  # (b, c, moving-atom mask): torsions the relaxation turns
+    force_field: str
+    topo: np.ndarray = field(repr=False)
+    depth: np.ndarray = field(repr=False)
+    rotors: tuple = field(repr=False, default=())
+    radii: np.ndarray = field(repr=False, default=None)
+    mol_block: str = field(repr=False, default="")  # the bound form with explicit H, template atom order
+
+    def mol(self):
+        """The bound form as an RDKit molecule (explicit H, the template's atom order)."""
+        return Chem.MolFromMolBlock(self.mol_block, removeHs=False, sanitize=True)
 
     @property
     def charge(self) -> int:
@@ -78,65 +108,83 @@ class Template:
         return len(self.symbols)
 
     @property
+    def heavy(self) -> np.ndarray:
+        return np.array([s != "H" for s in self.symbols])
+
+    @property
+    def head_atoms(self) -> np.ndarray:
+        """Atoms that fix a head: donors, the atoms bonded to them, and heavy atoms two bonds away
+        (the α-carbon and second O of a carboxylate): where the chain leaves the surface."""
+        return np.nonzero((self.depth <= 1) | ((self.depth == 2) & self.heavy))[0]
+
+    @property
     def donor_elements(self) -> tuple[str, ...]:
         return tuple(sorted({self.symbols[i] for i in self.donors}))
 
     @property
-    def donor_radius_A(self) -> float:
-        """Largest distance of a donor atom from the donor centroid (0 for one donor)."""
-        return float(np.linalg.norm(self.variants[0][list(self.donors)], axis=1).max())
+    def donor_spacing_A(self) -> float:
+        """Distance between the two donors of a ``bi`` head (0 otherwise)."""
+        if len(self.donors) < 2:
+            return 0.0
+        x = self.conformers[0]
+        return float(np.linalg.norm(x[self.donors[0]] - x[self.donors[1]]))
+
+    @property
+    def polar_h(self) -> np.ndarray:
+        """H atoms bonded to N or O (hydrogen-bond donors); a lone proton (it binds a surface O)."""
+        out = np.zeros(self.n_atoms, bool)
+        if self.symbols == ("H",):
+            out[0] = True
+        for a, b in self.bonds:
+            for h, x in ((a, b), (b, a)):
+                if self.symbols[h] == "H" and self.symbols[x] in POLAR:
+                    out[h] = True
+        return out
+
+    @property
+    def acceptor(self) -> np.ndarray:
+        return np.array([s in ACCEPTORS for s in self.symbols])
+
+    @property
+    def length_A(self) -> float:
+        """Extent of the straight conformer from the donors, van der Waals radii included."""
+        x = self.conformers[0]
+        return float((np.linalg.norm(x, axis=1) + self.radii).max())
+
+    @property
+    def footprint_nm2(self) -> float:
+        """Projected van der Waals area (nm²) of the straight conformer on the surface plane."""
+        return _footprint(self.conformers[0], self.radii)
 
     @property
     def cross_sections(self) -> tuple[np.ndarray, np.ndarray]:
-        """Heights (Å, slab middles along the ligand's long axis from the donors) and projected van der
-        Waals areas (nm²) of the first conformer in slabs of ``SLAB_A``: where the ligand is widest,
-        and how high."""
-        xyz = self.variants[0] - self.variants[0][list(self.donors)].mean(axis=0)
-        if self.n_atoms > 2:  # the long axis, pointing away from the donors
-            axis = np.linalg.svd(xyz - xyz.mean(axis=0))[2][0]
-            axis = axis if axis @ xyz.mean(axis=0) >= 0 else -axis
-            u = np.cross(axis, [1.0, 0.0, 0.0] if abs(axis[0]) < 0.9 else [0.0, 1.0, 0.0])
-            u /= np.linalg.norm(u)
-            xyz = xyz @ np.column_stack([u, np.cross(axis, u), axis])
-        radii = np.array([Chem.GetPeriodicTable().GetRvdw(s) for s in self.symbols])
-        z = xyz[:, 2] - xyz[:, 2].min()
+        """Heights (Å above the donors, slab middles) and projected van der Waals areas (nm²) of the
+        straight conformer in slabs of ``SLAB_A``: where the ligand is widest, and how high."""
+        x = self.conformers[0]
+        z = x[:, 2] - x[:, 2].min()
         slab = (z // SLAB_A).astype(int)
         h, a = [], []
         for k in np.unique(slab):
             sel = slab == k
-            h.append((k + 0.5) * SLAB_A + xyz[:, 2].min())
-            a.append(_footprint(xyz[sel], radii[sel]))
+            h.append((k + 0.5) * SLAB_A + x[:, 2].min())
+            a.append(_footprint(x[sel], self.radii[sel]))
         return np.maximum(np.array(h), 0.0), np.array(a)
 
-    @property
-    def roles(self) -> np.ndarray:
-        """Per atom: 2 for a donor, 1 for a heavy atom bonded to a donor, 0 otherwise."""
-        out = np.zeros(self.n_atoms, np.int8)
-        for a, b in self.bonds:
-            for x, y in ((a, b), (b, a)):
-                if x in self.donors and y not in self.donors and self.symbols[y] != "H":
-                    out[y] = 1
-        out[list(self.donors)] = 2
-        return out
 
-    @property
-    def heavy(self) -> np.ndarray:
-        return np.array([s != "H" for s in self.symbols])
-
-
-def template(name_or_smiles: str, motif: str, radical: bool = False) -> Template:
+def template(name_or_smiles: str, motif: str, radical: bool = False, kappa: int | None = None) -> Template:
     """The bound-form template of a ligand for a motif (cached per ligand and motif).
 
     ``radical=True`` builds an X ligand as its neutral one-electron form (RS•, RCOO•): how X ligands
-    bind a metal core, which carries no formal charge to balance.
+    bind a metal core, which carries no formal charge to balance. ``kappa=1`` binds a two-donor
+    group (a carboxylate) through one of its donors only (κ¹: monodentate, or μ-O over a hollow).
     """
-    return _template(name_or_smiles.strip(), motif, radical)
+    return _template(name_or_smiles.strip(), motif, radical, kappa)
 
 
 @lru_cache(maxsize=256)
-def _template(name_or_smiles: str, motif: str, radical: bool) -> Template:
+def _template(name_or_smiles: str, motif: str, radical: bool, kappa: int | None = None) -> Template:
     lig = ligand(name_or_smiles)
-    mol, donors, chosen = bound_form(lig, motif)
+    mol, donors, _ = bound_form(lig, motif)
     if radical and motif == "X":
         rw = Chem.RWMol(mol)
         for i in donors:
@@ -147,7 +195,9 @@ def _template(name_or_smiles: str, motif: str, radical: bool) -> Template:
                 break
         mol = rw.GetMol()
         Chem.SanitizeMol(mol)
-    return _build(lig, mol, donors, chosen, motif)
+    if kappa is not None:
+        return _build(lig.name, mol, donors[:kappa], motif, along_bond=True)
+    return _build(lig.name, mol, donors, motif)
 
 
 def bound_form(lig: Ligand, motif: str) -> tuple[Chem.Mol, list[int], Anchor]:
@@ -233,238 +283,138 @@ def _keep_fragment(mol: Chem.Mol, donors: list[int]) -> tuple[Chem.Mol, list[int
     return out, [new[d] for d in donors if d in new]
 
 
-def _build(lig: Ligand, mol: Chem.Mol, donors: list[int], anchor: Anchor, motif: str) -> Template:
-    mh = Chem.AddHs(mol, addCoords=False)
+def vdw_radii(symbols) -> np.ndarray:
+    """Van der Waals radii (Å) from ``data/validation.yaml`` (2.0 Å for an element it lacks)."""
+    table = load_table("validation.yaml")["vdw_radii_A"]
+    return np.array([table.get(s, 2.0) for s in symbols], float)
+
+
+def _build(name: str, mol: Chem.Mol, donors: list[int], motif: str, along_bond: bool = False) -> Template:
+    """The template; ``along_bond`` points a one-donor head's +z along the donor's bond to the rest of
+    the molecule (a κ¹ carboxylate O standing on a hollow) instead of away from the surface bond."""
+    mh = Chem.AddHs(mol)
+    n = mh.GetNumAtoms()
     symbols = tuple(a.GetSymbol() for a in mh.GetAtoms())
-    radii = np.array([Chem.GetPeriodicTable().GetRvdw(s) for s in symbols])
-    straight, bent = _conformers(mh, donors, lig.name, radii)
+    radii = vdw_radii(symbols)
     charges = np.array([a.GetFormalCharge() for a in mh.GetAtoms()])
     bonds = tuple((b.GetBeginAtomIdx(), b.GetEndAtomIdx()) for b in mh.GetBonds())
-    variants, spin, tilt = _variants(np.array(straight + bent))
-    base = straight[0]
-    length = float((np.linalg.norm(base, axis=1) + radii).max()) if len(base) > 1 else 2 * radii[0]
+    topo = Chem.GetDistanceMatrix(mh).astype(np.int64)
+    if n == 1:
+        return _point(name, motif, symbols, charges, Descriptors.MolWt(mh), Chem.MolToSmiles(mol))
+    donors = list(donors[:2])
+    head = "bi" if len(donors) == 2 else "mono"
+    work, holder = (mh, None) if head == "bi" or along_bond else _with_placeholder(mh, donors[0])
+    radii_w = vdw_radii([a.GetSymbol() for a in work.GetAtoms()])
+    try:
+        confs = _conformers(Chem.MolToMolBlock(work), donors[0] if holder is None else holder, tuple(radii_w))
+    except ValueError:
+        raise ChemistryError(f"could not build 3D coordinates for {name}") from None
+    frames = [_head_frame(x, donors, holder, mh) for x in confs.all]
+    local = np.array([(x - o) @ axes for x, (o, axes) in zip(confs.all, frames)])[:, :n]
+    depth = topo[:, donors].min(axis=1)
     return Template(
-        name=lig.name, resname=_resname(lig.name), motif=motif, symbols=symbols, charges=charges,
-        donors=tuple(donors), bonds=bonds, variants=variants, mass_g_mol=Descriptors.MolWt(mh),
-        footprint_nm2=_footprint(base, radii), length_A=length, smiles=Chem.MolToSmiles(mol),
-        organic=any(s == "C" for s in symbols), spin_index=spin, tilt_index=tilt,
-        wide_axis_deg=0.0 if len(donors) == 2 else _wide_axis_deg(base, np.array([s != "H" for s in symbols])),
-        n_straight=len(straight),
-        topo=Chem.GetDistanceMatrix(mh).astype(np.int64), rotors=_rotors(mh, donors[0]),
-    )
+        name=name, resname=_resname(name), motif=motif, symbols=symbols, charges=charges, donors=tuple(donors),
+        bonds=bonds, conformers=local, n_straight=len(confs.straight), head=head,
+        mass_g_mol=Descriptors.MolWt(mh), smiles=Chem.MolToSmiles(mol), organic="C" in symbols,
+        force_field=confs.force_field, topo=topo, depth=depth, rotors=_rotors(mh, donors), radii=radii,
+        mol_block=Chem.MolToMolBlock(mh))
 
 
-def _rotors(mh: Chem.Mol, donor: int) -> tuple:
-    """Rotatable bonds (single, not in a ring, heavy atoms on both sides beyond the bond) with the
-    atoms on the side away from the donor, which a torsion turn moves."""
+@lru_cache(maxsize=64)
+def _conformers(mol_block: str, start: int, radii: tuple):
+    """Conformers of one molecule grown from one atom (shared by the binding modes of a ligand)."""
+    mol = Chem.MolFromMolBlock(mol_block, removeHs=False)
+    return extended_conformers(mol, start, radii=np.array(radii))
+
+
+def _with_placeholder(mh: Chem.Mol, donor: int) -> tuple[Chem.Mol, int | None]:
+    """The molecule with an H on the donor standing in for the bond to the surface (appended last):
+    its direction after optimisation is the bond's. A donor with no valence left (an ammonium N)
+    comes back unchanged with None."""
+    atom = mh.GetAtomWithIdx(donor)
+    rw = Chem.RWMol(mh)
+    a = rw.GetAtomWithIdx(donor)
+    if a.GetNumRadicalElectrons():
+        a.SetNumRadicalElectrons(a.GetNumRadicalElectrons() - 1)
+    elif atom.GetFormalCharge() < 0:
+        a.SetFormalCharge(atom.GetFormalCharge() + 1)
+    elif atom.GetSymbol() in ("N", "P", "As") and atom.GetDegree() <= 3 and atom.GetFormalCharge() == 0:
+        a.SetFormalCharge(1)  # a lone-pair donor: the placeholder takes the lone pair's direction
+    elif atom.GetSymbol() in ("O", "S", "Se") and atom.GetDegree() <= 2 and atom.GetFormalCharge() == 0:
+        a.SetFormalCharge(1)
+    else:
+        return Chem.Mol(mh), None
+    a.SetNoImplicit(True)
+    h = rw.AddAtom(Chem.Atom(1))
+    rw.AddBond(donor, h, Chem.BondType.SINGLE)
+    out = rw.GetMol()
+    try:
+        Chem.SanitizeMol(out)
+    except Exception:  # valence rules refuse the placeholder: fall back to the plain molecule
+        return Chem.Mol(mh), None
+    return out, h
+
+
+def _head_frame(xyz: np.ndarray, donors: list[int], holder: int | None, mh: Chem.Mol):
+    """Origin and axes (columns x, y, z) of the head frame (module docstring)."""
+    if len(donors) == 2:
+        origin = xyz[donors].mean(axis=0)
+        x = _unit(xyz[donors[1]] - xyz[donors[0]])
+        common = set(n.GetIdx() for n in mh.GetAtomWithIdx(donors[0]).GetNeighbors()) & \
+            set(n.GetIdx() for n in mh.GetAtomWithIdx(donors[1]).GetNeighbors())
+        ref = xyz[sorted(common)[0]] if common else xyz[_heavy_others(mh, donors)].mean(axis=0)
+        z = ref - origin
+    else:
+        origin = xyz[donors[0]]
+        heavy_nb = [n.GetIdx() for n in mh.GetAtomWithIdx(donors[0]).GetNeighbors() if n.GetAtomicNum() > 1]
+        if holder is not None:
+            z = origin - xyz[holder]
+        elif heavy_nb:
+            z = xyz[heavy_nb].mean(axis=0) - origin
+        else:
+            z = np.array([0.0, 0.0, 1.0])
+        ref = xyz[heavy_nb[0]] if heavy_nb else xyz[[n.GetIdx() for n in mh.GetAtomWithIdx(donors[0]).GetNeighbors()][0]]
+        x = ref - origin
+    z = _unit(z - (z @ x) * x / max(x @ x, 1e-12)) if len(donors) == 2 else _unit(z)
+    x = x - (x @ z) * z
+    if np.linalg.norm(x) < 1e-6:
+        x = np.cross(z, [1.0, 0.0, 0.0] if abs(z[0]) < 0.9 else [0.0, 1.0, 0.0])
+    x = _unit(x)
+    return origin, np.column_stack([x, np.cross(z, x), z])
+
+
+def _heavy_others(mh: Chem.Mol, donors: list[int]) -> list[int]:
+    return [a.GetIdx() for a in mh.GetAtoms() if a.GetAtomicNum() > 1 and a.GetIdx() not in donors] or \
+        [a.GetIdx() for a in mh.GetAtoms() if a.GetIdx() not in donors]
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / max(float(np.linalg.norm(v)), 1e-12)
+
+
+def _rotors(mh: Chem.Mol, donors: list[int]) -> tuple:
+    """Rotatable bonds (single, not in a ring, heavy atoms beyond both ends) with the atoms on the
+    side away from the donors, which a torsion turn moves."""
     out = []
     topo = Chem.GetDistanceMatrix(mh)
     for bond in mh.GetBonds():
         b, c = bond.GetBeginAtomIdx(), bond.GetEndAtomIdx()
-        if not _rotatable(mh, b, c) or mh.GetAtomWithIdx(b).GetAtomicNum() == 1 or \
-                mh.GetAtomWithIdx(c).GetAtomicNum() == 1:
+        if bond.GetBondType() != Chem.BondType.SINGLE or mh.GetRingInfo().NumBondRings(bond.GetIdx()):
             continue
-        if topo[donor, b] > topo[donor, c]:
+        if min(topo[donors, b]) > min(topo[donors, c]):
             b, c = c, b
+        heavy_b = [x for x in mh.GetAtomWithIdx(b).GetNeighbors() if x.GetAtomicNum() > 1 and x.GetIdx() != c]
+        heavy_c = [x for x in mh.GetAtomWithIdx(c).GetNeighbors() if x.GetAtomicNum() > 1 and x.GetIdx() != b]
+        if not heavy_c or not (heavy_b or b in donors):
+            continue
         frags = Chem.GetMolFrags(Chem.FragmentOnBonds(mh, [bond.GetIdx()], addDummies=False), asMols=False)
         side = next(f for f in frags if c in f)
-        heavy_b = [n for n in mh.GetAtomWithIdx(b).GetNeighbors() if n.GetAtomicNum() > 1 and n.GetIdx() != c]
-        heavy_c = [n for n in mh.GetAtomWithIdx(c).GetNeighbors() if n.GetAtomicNum() > 1 and n.GetIdx() != b]
-        if not heavy_b or not heavy_c:
+        if any(d in side for d in donors):
             continue
         mask = np.zeros(mh.GetNumAtoms(), bool)
         mask[list(side)] = True
         out.append((b, c, mask))
     return tuple(out)
-
-
-def _conformers(mh: Chem.Mol, donors: list[int], name: str, radii: np.ndarray
-                ) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Local-frame conformers, ``(straight, bent)``.
-
-    Straight: an RDKit (ETKDG) embedding with the donor-to-tail path made all-trans, and its variants
-    with the single bonds next to double bonds on that path set to skew (±120°) as well as trans (the
-    torsions that straighten a cis-alkene chain such as oleate's); the ``N_CONFORMERS`` narrowest,
-    narrowest first, then the narrowest with its chain turned about the donor group's first bond
-    (``HEAD_TWISTS_DEG``: the carboxylate plane need not contain the chain's). Bent: the narrowest straight one with one gauche (±60°) torsion on each rotatable
-    bond of the path in turn (chains that bend away from a crowded neighbour), in its parent's frame.
-    """
-    if mh.GetNumAtoms() == 1:
-        return [np.zeros((1, 3))], []
-    n = mh.GetNumAtoms()
-    m, dummy = _with_surface_bond(mh, donors)
-    with rdBase.BlockLogs():
-        if not _embed(m, 0xC0FFEE):
-            raise ChemistryError(f"could not build 3D coordinates for {name}")
-    conf = m.GetConformer()
-    heavy = [a.GetIdx() for a in m.GetAtoms() if a.GetAtomicNum() > 1]
-    far = max(heavy, key=lambda j: Chem.GetDistanceMatrix(m)[donors[0], j])
-    if far == donors[0]:
-        xyz = np.array(conf.GetPositions())
-        return [_to_frame(xyz, *_local_frame(xyz, donors, m, dummy))[:n]], []
-    path = Chem.GetShortestPath(m, donors[0], far)
-    if dummy is not None:  # the chain runs anti to the surface bond
-        path = (dummy, *path)
-    _straighten(m, conf, path)
-    quads = list(zip(path, path[1:], path[2:], path[3:]))
-    flex = [q for q in quads if _next_to_double(m, q[1], q[2])][:MAX_FLEX_TORSIONS]
-    raw = [x for x in (_set_torsions(m, conf, flex, angles)
-                       for angles in itertools.product(FLEX_TORSIONS_DEG, repeat=len(flex))) if x is not None]
-    raw = raw or [np.array(conf.GetPositions())]
-    frames = [_local_frame(x, donors, m, dummy) for x in raw]
-    local = [_to_frame(x, *f)[:n] for x, f in zip(raw, frames)]
-    order = np.argsort([_footprint(x, radii) for x in local], kind="stable")[:N_CONFORMERS]
-    straight = [local[i] for i in order]
-    parent = Chem.Conformer(conf)
-    for atom, xyz in enumerate(raw[order[0]]):
-        parent.SetAtomPosition(atom, xyz.tolist())
-    rotatable = [q for q in quads if _rotatable(m, q[1], q[2]) and _moves_heavy(m, q)]
-    twisted = []
-    if rotatable and rotatable[0][0] == donors[0]:  # turn the chain about the donor group's first bond
-        head = rotatable[0]
-        d0 = rdMolTransforms.GetDihedralDeg(parent, *head)
-        twisted = [x for x in (_set_torsions(m, parent, [head], (d0 + t,)) for t in HEAD_TWISTS_DEG)
-                   if x is not None]
-    bent = [x for x in (_set_torsions(m, parent, [q], (sign * GAUCHE_DEG,))
-                        for q in rotatable for sign in (1, -1)) if x is not None]
-    frame = frames[order[0]]
-    return straight + [_to_frame(x, *frame)[:n] for x in twisted], [_to_frame(x, *frame)[:n] for x in bent]
-
-
-def _with_surface_bond(mh: Chem.Mol, donors: list[int]) -> tuple[Chem.Mol, int | None]:
-    """For a grafted carbon (a single C donor with a free valence), the molecule with that valence
-    closed by a placeholder H (appended last), so that the embedding gives the carbon its tetrahedral
-    geometry; the placeholder's direction is the bond to the surface. Other donors (S, O, N: lone
-    pairs, their angle at the donor is soft) come back unchanged with ``None``."""
-    if len(donors) != 1:
-        return Chem.Mol(mh), None
-    atom = mh.GetAtomWithIdx(donors[0])
-    if atom.GetSymbol() != "C" or atom.GetDegree() == 0 or \
-            (atom.GetNumRadicalElectrons() == 0 and atom.GetFormalCharge() >= 0):
-        return Chem.Mol(mh), None
-    rw = Chem.RWMol(mh)
-    a = rw.GetAtomWithIdx(donors[0])
-    if a.GetNumRadicalElectrons():
-        a.SetNumRadicalElectrons(a.GetNumRadicalElectrons() - 1)
-    else:
-        a.SetFormalCharge(a.GetFormalCharge() + 1)
-    dummy = rw.AddAtom(Chem.Atom(1))
-    rw.AddBond(donors[0], dummy, Chem.BondType.SINGLE)
-    out = rw.GetMol()
-    Chem.SanitizeMol(out)
-    return out, dummy
-
-
-def _set_torsions(m: Chem.Mol, conf, quads, angles) -> np.ndarray | None:
-    """Coordinates with the given torsions set (``None`` if the result folds onto itself)."""
-    c = Chem.Conformer(conf)
-    for quad, angle in zip(quads, angles):
-        try:
-            rdMolTransforms.SetDihedralDeg(c, *quad, float(angle))
-        except (ValueError, RuntimeError):
-            return None
-    xyz = np.array(c.GetPositions())
-    return None if _self_clash(xyz, m) else xyz
-
-
-def _rotatable(m: Chem.Mol, b: int, c: int) -> bool:
-    bond = m.GetBondBetweenAtoms(b, c)
-    return bond.GetBondType() == Chem.BondType.SINGLE and not m.GetRingInfo().NumBondRings(bond.GetIdx())
-
-
-def _moves_heavy(m: Chem.Mol, quad) -> bool:
-    """A torsion about b–c moves heavy atoms (not just the H of a terminal methyl)."""
-    d = quad[3]
-    return any(n.GetAtomicNum() > 1 and n.GetIdx() != quad[2] for n in m.GetAtomWithIdx(d).GetNeighbors()) or \
-        m.GetAtomWithIdx(d).GetAtomicNum() > 1 and m.GetAtomWithIdx(quad[2]).GetDegree() > 2
-
-
-def _next_to_double(m: Chem.Mol, b: int, c: int) -> bool:
-    bond = m.GetBondBetweenAtoms(b, c)
-    if bond.GetBondType() != Chem.BondType.SINGLE or m.GetRingInfo().NumBondRings(bond.GetIdx()):
-        return False
-    return any(x.GetBondType() == Chem.BondType.DOUBLE for a in (b, c)
-               for x in m.GetAtomWithIdx(a).GetBonds() if x.GetIdx() != bond.GetIdx())
-
-
-def _self_clash(xyz: np.ndarray, m: Chem.Mol) -> bool:
-    """Atoms more than three bonds apart closer than 1.8 Å (a torsion combination that folds back)."""
-    topo = Chem.GetDistanceMatrix(m)
-    d = np.linalg.norm(xyz[:, None] - xyz[None], axis=2)
-    return bool(np.any((topo > 3) & (d < 1.8)))
-
-
-def _wide_axis_deg(xyz: np.ndarray, heavy: np.ndarray) -> float:
-    """Direction (degrees in the local xy plane) of the broad axis of the heavy atoms' projection."""
-    p = xyz[heavy, :2] if heavy.sum() > 1 else xyz[:, :2]
-    if len(p) < 2:
-        return 0.0
-    p = p - p.mean(axis=0)
-    w, v = np.linalg.eigh(p.T @ p)
-    axis = v[:, np.argmax(w)]
-    return float(np.degrees(np.arctan2(axis[1], axis[0])))
-
-
-def _local_frame(xyz: np.ndarray, donors: list[int], mol: Chem.Mol,
-                 surface: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Origin (donor centroid) and axes (columns x, y, z). z points away from the placeholder of the
-    surface bond (``surface``, see :func:`_with_surface_bond`), or, for a single donor with three or
-    more neighbours (an amine N), opposite its free tetrahedral direction; otherwise towards the other
-    heavy atoms, made perpendicular to the donor atoms' axis (two donors) or plane (three or more), so
-    that a
-    chelating or bridging head meets the surface with all its donors at one height; x lies along a
-    donor pair's axis, so that tilts (turns about x) keep both donors at that height."""
-    origin = xyz[donors].mean(axis=0)
-    others = [i for i in range(len(xyz)) if i not in donors and mol.GetAtomWithIdx(i).GetAtomicNum() > 1]
-    if not others:
-        others = [i for i in range(len(xyz)) if i not in donors]
-    if not others:
-        return origin, np.eye(3)
-    others = [i for i in others if i != surface]
-    z = xyz[others].mean(axis=0) - origin
-    spread = xyz[donors] - origin
-    nbrs = [n.GetIdx() for n in mol.GetAtomWithIdx(donors[0]).GetNeighbors()]
-    if surface is not None:  # away from the placeholder of the surface bond
-        z = origin - xyz[surface]
-    elif len(donors) == 1 and len(nbrs) >= 3:  # a saturated donor (amine N, grafted C): the bond to the
-        bonds = xyz[nbrs] - origin            # surface takes the free tetrahedral direction
-        z = (bonds / np.linalg.norm(bonds, axis=1)[:, None]).sum(axis=0)
-    elif len(donors) == 2:
-        axis = spread[0] / max(np.linalg.norm(spread[0]), 1e-9)
-        z = z - (z @ axis) * axis
-    elif len(donors) > 2:
-        normal = np.linalg.svd(spread)[2][-1]
-        z = normal if normal @ z >= 0 else -normal
-    if np.linalg.norm(z) < 1e-6:
-        z = np.array([0.0, 0.0, 1.0])
-    z = z / np.linalg.norm(z)
-    ref = spread[0] if len(donors) == 2 else xyz[others[0]] - origin  # tilts turn about a donor pair's axis
-    x = ref - (ref @ z) * z
-    if np.linalg.norm(x) < 1e-6:
-        x = np.cross(z, [1.0, 0.0, 0.0] if abs(z[0]) < 0.9 else [0.0, 1.0, 0.0])
-    x = x / np.linalg.norm(x)
-    return origin, np.column_stack([x, np.cross(z, x), z])
-
-
-def _to_frame(xyz: np.ndarray, origin: np.ndarray, axes: np.ndarray) -> np.ndarray:
-    return (xyz - origin) @ axes
-
-
-def _variants(confs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(conformer, tilt, spin) rotations of the local-frame conformers: (V, A, 3) plus spin/tilt ids."""
-    out, spin_id, tilt_id = [], [], []
-    for conf in confs:
-        for ti, tilt in enumerate(TILTS_DEG):
-            t = np.radians(tilt)
-            tilt_m = np.array([[1, 0, 0], [0, np.cos(t), -np.sin(t)], [0, np.sin(t), np.cos(t)]])
-            tilted = conf @ tilt_m.T
-            for si, spin in enumerate(SPINS_DEG):
-                s = np.radians(spin)
-                spin_m = np.array([[np.cos(s), -np.sin(s), 0], [np.sin(s), np.cos(s), 0], [0, 0, 1]])
-                out.append(tilted @ spin_m.T)
-                spin_id.append(si)
-                tilt_id.append(ti)
-    return np.array(out), np.array(spin_id), np.array(tilt_id)
 
 
 def _footprint(xyz: np.ndarray, radii: np.ndarray, grid: float = 0.2) -> float:
@@ -480,18 +430,21 @@ def _footprint(xyz: np.ndarray, radii: np.ndarray, grid: float = 0.2) -> float:
 
 
 def _resname(name: str) -> str:
-    """A three-character residue name from the ligand name (letters only, upper case)."""
+    """A three-character residue name from the ligand name (letters only, upper case); a model makes
+    the names of its species unique (:mod:`nanoligand.nanocrystal`)."""
     letters = "".join(c for c in name.upper() if c.isalpha())
     return (letters[:3] or "LIG").ljust(3, "X")
 
 
+def _point(name: str, motif: str, symbols, charges, mass: float, smiles: str) -> Template:
+    return Template(name=name, resname=_resname(name), motif=motif, symbols=tuple(symbols),
+                    charges=np.asarray(charges), donors=(0,), bonds=(), conformers=np.zeros((1, 1, 3)),
+                    n_straight=1, head="point", mass_g_mol=mass, smiles=smiles, organic=False, force_field="none",
+                    topo=np.zeros((1, 1), np.int64), depth=np.zeros(1, np.int64), radii=vdw_radii(symbols))
+
+
 def single_atom_template(name: str, element: str, charge: int, motif: str) -> Template:
     """A one-atom template (a proton on a surface oxygen, a bare ion)."""
-    variants, spin, tilt = _variants(np.zeros((1, 1, 3)))
-    radius = Chem.GetPeriodicTable().GetRvdw(element)
-    return Template(name=name, resname=_resname(name), motif=motif, symbols=(element,),
-                    charges=np.array([charge]), donors=(0,), bonds=(), variants=variants,
-                    mass_g_mol=Chem.GetPeriodicTable().GetAtomicWeight(element),
-                    footprint_nm2=float(np.pi * radius ** 2 / 100), length_A=2 * radius,
-                    smiles=f"[{element}{'+' if charge > 0 else '-' if charge < 0 else ''}]", organic=False,
-                    spin_index=spin, tilt_index=tilt, topo=np.zeros((1, 1), np.int64))
+    pt = Chem.GetPeriodicTable()
+    return _point(name, motif, (element,), [charge], pt.GetAtomicWeight(element),
+                  f"[{element}{'+' if charge > 0 else '-' if charge < 0 else ''}]")

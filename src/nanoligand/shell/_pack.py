@@ -1,0 +1,169 @@
+"""Compiled kernels of shell packing (numba): a dynamic cell list, overlap scores, pose search, relief.
+
+Every atom lives in a cell of edge ``CELL_A`` (the largest overlap distance), so an atom's partners
+are in its own and the 26 neighbouring cells; cells are doubly linked lists, so a ligand can be taken
+out and put back in O(atoms).
+
+The overlap rule is the validator's (:mod:`nanoligand.validate.contacts`), kept ``margin`` Å inside
+it: atoms ``p`` (of ligand k) and ``q`` overlap when ``d < r_p + r_q - 0.4 + margin``, except
+
+* ``q`` a core atom the ligand is bonded to: skipped for atoms at most ``level`` bonds from a donor
+  (``host_level``): 0 for the metals a donor binds (only the bond itself: with ionic radii for
+  cations, the 1-3 and 1-4 contacts of an ionic core clear the rule on their own, and a chain folded
+  into its own metal must not be excused), 2 and 1 for a covalent host and its neighbours (a graft's
+  Si, a proton's O: pairs within three bonds, as MolProbity skips them);
+* ``q`` any other core metal: ligand atoms with a tabulated metal–element pair (O, S, N ...) stay
+  beyond the bond-valence shortest bond (``short``);
+* ``q`` in another ligand: hydrogen bonds (a polar H and an acceptor farther apart than 1.5 Å) are
+  skipped; two donors on one metal are not (they keep their van der Waals distance);
+* within one ligand, only atoms more than three bonds apart count.
+
+A ligand's score is the sum over its overlapping pairs of ``1 + SEVERITY · overlap²``: zero exactly
+when it overlaps nothing, and a deep overlap weighs more than several shallow ones.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+CELL_A = 3.7
+SEVERITY = 10.0  # a deep overlap weighs more than several shallow ones
+OVERLAP_A = 0.4
+HBOND_MIN_A = 1.5
+
+
+@nb.njit(cache=True)
+def cell_of_point(x, y, z, origin, dims):
+    i = min(max(int((x - origin[0]) / CELL_A), 0), dims[0] - 1)
+    j = min(max(int((y - origin[1]) / CELL_A), 0), dims[1] - 1)
+    k = min(max(int((z - origin[2]) / CELL_A), 0), dims[2] - 1)
+    return (i * dims[1] + j) * dims[2] + k
+
+
+@nb.njit(cache=True)
+def insert(atoms, xyz, origin, dims, head, nxt, prv, cell_of):
+    for a in atoms:
+        c = cell_of_point(xyz[a, 0], xyz[a, 1], xyz[a, 2], origin, dims)
+        cell_of[a] = c
+        prv[a] = -1
+        nxt[a] = head[c]
+        if head[c] >= 0:
+            prv[head[c]] = a
+        head[c] = a
+
+
+@nb.njit(cache=True)
+def remove(atoms, head, nxt, prv, cell_of):
+    for a in atoms:
+        c = cell_of[a]
+        if c < 0:
+            continue
+        if prv[a] >= 0:
+            nxt[prv[a]] = nxt[a]
+        else:
+            head[c] = nxt[a]
+        if nxt[a] >= 0:
+            prv[nxt[a]] = prv[a]
+        cell_of[a] = -1
+        nxt[a] = -1
+        prv[a] = -1
+
+
+@nb.njit(cache=True)
+def score_points(pts, k, t_radius, t_depth, t_short, t_polar_h, t_acceptor, limit, xyz, mol, radius, depth,
+                 polar_h, acceptor, metal_cls, host_ptr, host_atom, host_level, origin, dims, head, nxt, margin):
+    """Overlap score of the points ``pts`` (atoms of ligand ``k``, template flags ``t_*``) against
+    everything in the cell list; stops early above ``limit``."""
+    s = 0.0
+    tol = OVERLAP_A - margin
+    for p in range(pts.shape[0]):
+        x, y, z = pts[p, 0], pts[p, 1], pts[p, 2]
+        i0 = min(max(int((x - origin[0]) / CELL_A), 0), dims[0] - 1)
+        j0 = min(max(int((y - origin[1]) / CELL_A), 0), dims[1] - 1)
+        k0 = min(max(int((z - origin[2]) / CELL_A), 0), dims[2] - 1)
+        for i in range(max(i0 - 1, 0), min(i0 + 2, dims[0])):
+            for j in range(max(j0 - 1, 0), min(j0 + 2, dims[1])):
+                for kk in range(max(k0 - 1, 0), min(k0 + 2, dims[2])):
+                    q = head[(i * dims[1] + j) * dims[2] + kk]
+                    while q >= 0:
+                        m = mol[q]
+                        if m != k:
+                            dx = xyz[q, 0] - x
+                            dy = xyz[q, 1] - y
+                            dz = xyz[q, 2] - z
+                            d2 = dx * dx + dy * dy + dz * dz
+                            lim = t_radius[p] + radius[q] - tol
+                            skip = False
+                            if m < 0:
+                                for h in range(host_ptr[k], host_ptr[k + 1]):
+                                    if host_atom[h] == q and t_depth[p] <= host_level[h]:
+                                        skip = True
+                                        break
+                                if not skip and metal_cls[q] >= 0:
+                                    sh = t_short[p, metal_cls[q]]
+                                    if sh == sh and sh + margin > lim:
+                                        lim = sh + margin
+                            else:
+                                if ((t_polar_h[p] and acceptor[q]) or (polar_h[q] and t_acceptor[p])) and \
+                                        d2 > HBOND_MIN_A * HBOND_MIN_A:
+                                    skip = True
+                            if not skip and d2 < lim * lim:
+                                s += 1.0 + SEVERITY * (lim - np.sqrt(d2)) ** 2
+                                if s > limit:
+                                    return s
+                        q = nxt[q]
+    return s
+
+
+@nb.njit(cache=True)
+def pose(local, axes, origin, out):
+    """``out = axes @ local + origin`` for every atom (axes: columns are the head frame's x, y, z)."""
+    for a in range(local.shape[0]):
+        for c in range(3):
+            out[a, c] = axes[c, 0] * local[a, 0] + axes[c, 1] * local[a, 1] + axes[c, 2] * local[a, 2] + origin[c]
+
+
+@nb.njit(cache=True)
+def best_pose(k, variants, order, alt_origin, alt_axes, n_alt, t_radius, t_depth, t_short, t_polar_h, t_acceptor,
+              xyz, mol, radius, depth, polar_h, acceptor, metal_cls, host_ptr, host_atom, host_level, origin, dims,
+              head, nxt, margin, current):
+    """The first overlap-free (head alternative, variant) of ligand ``k`` in ``order`` (variants tried for
+    every alternative before the next variant), else the lowest score below ``current``.
+    Returns (alternative, variant, score); (-1, -1, current) if nothing beats ``current``."""
+    best_a = -1
+    best_v = -1
+    best_s = current
+    buf = np.empty((variants.shape[1], 3))
+    for v in order:
+        for a in range(n_alt):
+            pose(variants[v], alt_axes[a], alt_origin[a], buf)
+            s = score_points(buf, k, t_radius, t_depth, t_short, t_polar_h, t_acceptor, best_s, xyz, mol, radius,
+                             depth, polar_h, acceptor, metal_cls, host_ptr, host_atom, host_level, origin, dims,
+                             head, nxt, margin)
+            if s < best_s:
+                best_s = s
+                best_a = a
+                best_v = v
+                if s == 0.0:
+                    return best_a, best_v, best_s
+    return best_a, best_v, best_s
+
+
+@nb.njit(cache=True, parallel=True)
+def all_scores(start, size, tpl_of, tpl_atom0, t_radius_all, t_depth_all, t_short_all, t_polar_all, t_acc_all,
+               xyz, mol, radius, depth, polar_h, acceptor, metal_cls, host_ptr, host_atom, host_level, origin, dims,
+               head, nxt, cell_of, margin):
+    """Intermolecular score of every ligand in the cell list (0 for ligands taken out)."""
+    out = np.zeros(len(start))
+    for k in nb.prange(len(start)):
+        if cell_of[start[k]] < 0:
+            continue
+        t = tpl_of[k]
+        a0 = tpl_atom0[t]
+        n = size[k]
+        out[k] = score_points(xyz[start[k]:start[k] + n], k, t_radius_all[a0:a0 + n], t_depth_all[a0:a0 + n],
+                              t_short_all[a0:a0 + n], t_polar_all[a0:a0 + n], t_acc_all[a0:a0 + n], np.inf, xyz,
+                              mol, radius, depth, polar_h, acceptor, metal_cls, host_ptr, host_atom, host_level,
+                              origin, dims, head, nxt, margin)
+    return out
