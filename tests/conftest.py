@@ -23,3 +23,11 @@ def cached_core(material: str, diameter_nm: float, shape: str, termination: str)
 def pbs_seed004():
     """The main job: 4.8 nm PbS, Archimedean truncated octahedron, seed-004 termination."""
     return cached_core("PbS", 4.8, "truncated-octahedron", "seed004")
+
+
+@pytest.fixture(scope="session")
+def native_cdse():
+    """A small capped model: a 2.5 nm Cd-terminated CdSe tetrahedron with its native oleate shell."""
+    from nanoligand.nanocrystal import build_nanocrystal
+
+    return build_nanocrystal("CdSe", 2.5, shell="native")

@@ -89,8 +89,8 @@ def build(
     aspect: Optional[float] = typer.Option(None, "--aspect", help="Rod length/width or platelet width/thickness."),
     shell: Optional[str] = typer.Option(None, "--shell", help="Cap the core: 'native' (the material's "
                                         "literature shell) or a YAML recipe file."),
-    allow_clashes: bool = typer.Option(False, "--allow-clashes", help="Keep a capped model whose clash relief "
-                                       "left contacts below 2 Å (reported) instead of failing."),
+    allow_invalid: bool = typer.Option(False, "--allow-invalid", help="Keep (and write) a capped model that "
+                                       "fails validation; the manifest (.json) lists the failed rules."),
     output: List[str] = typer.Option([], "--output", "-o", help="Write the model (.xyz .extxyz .pdb .cif) or "
                                      "the census/manifest (.json); repeatable."),
     as_json: bool = typer.Option(False, "--json", help="Print the census (or the capped manifest) as JSON."),
@@ -111,7 +111,7 @@ def build(
     else:
         from nanoligand.nanocrystal import build_nanocrystal
 
-        model = build_nanocrystal(**args, shell=shell_spec, allow_clashes=allow_clashes)
+        model = build_nanocrystal(**args, shell=shell_spec, allow_invalid=allow_invalid)
     for p in paths:
         model.write(p)
     if as_json:
@@ -171,8 +171,8 @@ def _print_shell(nc, paths: list) -> None:
         summary.add_row("per excess cation", ", ".join(f"{k} {v:.2f}" for k, v in comp["ligands_per_excess_cation"].items()))
     summary.add_row("organic mass fraction", f"{100 * d['organic_mass_fraction']:.1f} % (TGA loss)")
     summary.add_row("molar mass", f"{comp['molar_mass_g_mol']:.0f} g/mol, {d['n_atoms']} atoms")
-    dmin = d["min_interatomic_distance_A"]
-    summary.add_row("closest contact", f"{dmin:.2f} Å; pairs below 2 Å: {d['pairs_below_2A']}" if dmin else "-")
+    summary.add_row("validation", nc.validation.summary() if nc.validation.ok else
+                    f"[red]{nc.validation.summary()}[/red]")
     for s_ in d["shell"]["shortfall"]:
         summary.add_row("[yellow]shortfall[/yellow]", f"{s_['ligand']}: {s_['placed']} of {s_['requested']} ({s_['reason']})")
     for ion in comp["counterions"]:
@@ -213,6 +213,60 @@ def _print_census(qd: BareCore, paths: list) -> None:
         out.print(f"[yellow]warning:[/yellow] {w}")
     for p in paths:
         out.print(f"wrote {p}")
+
+
+@app.command()
+def validate(
+    path: str = typer.Argument(..., help="Model file: .pdb, .extxyz, .xyz or .cif (nanoligand's or any tool's)."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the full report (.json): rules, "
+                                         "one row per ligand, a summary per facet."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON (rules, facets, species)."),
+    ligands: bool = typer.Option(False, "--ligands", help="Also list every ligand (binding mode, donors, "
+                                 "distances, deviations)."),
+) -> None:
+    """Validate a capped nanocrystal model from its coordinates; exits 1 if a rule fails."""
+    from nanoligand.io import write_json
+    from nanoligand.validate import validate as run
+
+    report = run(path)
+    if output:
+        write_json(check_writable(output, (".json",)), report.to_dict())
+    if as_json:
+        print(json.dumps(report.to_dict(ligands=ligands), indent=2, default=str))
+    else:
+        _print_validation(report, ligands)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _print_validation(report, show_ligands: bool) -> None:
+    colour = {"pass": "green", "fail": "red", "warn": "yellow", "skip": "dim"}
+    t = Table(title=f"validation of {report.source} ({report.n_atoms} atoms, {len(report.ligands)} ligands)",
+              title_justify="left")
+    for col in ("rule", "verdict", "detail"):
+        t.add_column(col, overflow="fold")
+    for r in report.rules:
+        t.add_row(r.name, f"[{colour[r.verdict]}]{r.verdict}[/{colour[r.verdict]}]",
+                  r.detail + (f" — e.g. {'; '.join(map(str, r.examples[:3]))}" if r.examples and r.verdict != "pass"
+                              else ""))
+    out.print(t)
+    f = Table(title="per facet (the file's facet labels)", title_justify="left")
+    for col in ("facet", "ligands", "by formula", "binding modes"):
+        f.add_column(col, overflow="fold")
+    for name, v in sorted(report.facets.items()):
+        f.add_row(name, str(v["ligands"]), ", ".join(f"{k} {n}" for k, n in v["by_formula"].items()),
+                  ", ".join(f"{k} {n}" for k, n in sorted(v["modes"].items(), key=lambda kv: -kv[1])))
+    out.print(f)
+    if show_ligands:
+        lt = Table(title="ligands", title_justify="left")
+        for col in ("#", "formula", "mode", "metals", "M–donor / Å", "Δbond / Å", "Δangle / °", "clashes"):
+            lt.add_column(col, overflow="fold")
+        for r in report.ligands:
+            lt.add_row(str(r["ligand"]), r["formula"], r["mode"], " ".join(r["metals"]),
+                       " ".join(f"{x:.2f}" for x in r["donor_metal_A"]), str(r["max_bond_dev_A"]),
+                       str(r["max_angle_dev_deg"]), str(r["clashes"]))
+        out.print(lt)
+    out.print(f"[{'green' if report.ok else 'red'}]{report.summary()}[/]")
 
 
 @app.command()

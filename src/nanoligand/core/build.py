@@ -56,6 +56,9 @@ ZONE_FAMILIES = {
 }
 
 KIND_LATTICE, KIND_ADATOM, KIND_CAPPING = 0, 1, 2
+FILL_PASSES = 4
+#: two H caps closer than this overlap by more than 0.4 Å of their Bondi radii (1.20 Å each)
+MIN_CAP_A = 2.0
 KIND_NAMES = ("lattice", "adatom", "capping")
 
 
@@ -440,28 +443,60 @@ def _append(pos, site, cn, kind, add, add_site, add_kind, lattice: Lattice):
 
 
 def _add_hydrogen(pos, site, cn, kind, lattice: Lattice):
-    """Cap every missing bond of a surface atom with H along the bulk bond direction."""
+    """Cap every missing bond of a surface atom with H along the bulk bond direction.
+
+    A lattice site that two or more surface atoms miss a bond to would get two H caps about 1.4 Å
+    apart (a steric impossibility): such sites are filled with a lattice atom first (repeatedly,
+    ``FILL_PASSES`` times), so that every cap points into open space; caps that would still come
+    closer than ``MIN_CAP_A`` to another cap are left out and reported by the census (the atom keeps
+    a dangling bond)."""
     el = lattice.elements[0]
     try:
         d_xh = _xh_bond_lengths()[el]
     except KeyError:
         raise ChemistryError(f"no sourced {el}-H bond length in data/bonds.yaml") from None
-    surf = np.nonzero(cn < lattice.bulk_cn[site])[0]
+    for _ in range(FILL_PASSES):
+        target, owner, vec_of = _missing_bond_targets(pos, site, cn, lattice)
+        if len(target) == 0:
+            break
+        keys, inverse, counts = np.unique(np.round(target, 2), axis=0, return_inverse=True, return_counts=True)
+        shared = counts[inverse.ravel()] >= 2
+        if not shared.any():
+            break
+        _, first = np.unique(inverse.ravel()[shared], return_index=True)
+        add = target[shared][first]
+        add_site = np.array([_site_of_bond(lattice, int(site[o]), v) for o, v in
+                             zip(owner[shared][first], vec_of[shared][first])], int)
+        pos, site, cn, kind = _append(pos, site, cn, kind, add, add_site, KIND_LATTICE, lattice)
+    target, owner, vec_of = _missing_bond_targets(pos, site, cn, lattice)
+    if len(target) == 0:
+        return pos, site, cn, kind
+    unit = vec_of / np.linalg.norm(vec_of, axis=1)[:, None]
+    h = pos[owner] + unit * d_xh
+    if len(h) > 1:  # caps that still crowd another are left out
+        near = cKDTree(h).query(h, k=2)[0][:, 1]
+        h = h[near >= MIN_CAP_A]
+    return (np.vstack([pos, h]), np.concatenate([site, np.full(len(h), -1)]),
+            np.concatenate([cn, np.ones(len(h), int)]), np.concatenate([kind, np.full(len(h), KIND_CAPPING)]))
+
+
+def _missing_bond_targets(pos, site, cn, lattice: Lattice):
+    """Lattice positions the missing bonds of surface atoms point at: (targets, owner atom, bond vector)."""
+    surf = np.nonzero(cn < lattice.bulk_cn[np.maximum(site, 0)])[0]
     tree = cKDTree(pos)
-    caps = []
+    out_t, out_o, out_v = [], [], []
     for st in np.unique(site[surf]):
         atoms_st = surf[site[surf] == st]
         vec = lattice.bond_vectors[st]
         target = (pos[atoms_st][:, None, :] + vec[None, :, :]).reshape(-1, 3)
         dist, _ = tree.query(target, distance_upper_bound=0.5)
         free = ~np.isfinite(dist)
-        unit = np.tile(vec / np.linalg.norm(vec, axis=1)[:, None], (len(atoms_st), 1))
-        caps.append((target - np.repeat(vec[None], len(atoms_st), 0).reshape(-1, 3) + unit * d_xh)[free])
-    if not caps:
-        return pos, site, cn, kind
-    h = np.vstack(caps)
-    return (np.vstack([pos, h]), np.concatenate([site, np.full(len(h), -1)]),
-            np.concatenate([cn, np.ones(len(h), int)]), np.concatenate([kind, np.full(len(h), KIND_CAPPING)]))
+        out_t.append(target[free])
+        out_o.append(np.repeat(atoms_st, len(vec))[free])
+        out_v.append(np.tile(vec, (len(atoms_st), 1))[free])
+    if not out_t:
+        return np.zeros((0, 3)), np.zeros(0, int), np.zeros((0, 3))
+    return np.vstack(out_t), np.concatenate(out_o), np.vstack(out_v)
 
 
 def _to_atoms(pos, site, cn, kind, lattice: Lattice) -> Atoms:

@@ -72,10 +72,13 @@ def remove(atoms, head, nxt, prv, cell_of):
 
 @nb.njit(cache=True)
 def score_points(pts, k, t_radius, t_depth, t_short, t_polar_h, t_acceptor, limit, xyz, mol, radius, depth,
-                 polar_h, acceptor, metal_cls, host_ptr, host_atom, host_level, origin, dims, head, nxt, margin):
+                 polar_h, acceptor, metal_cls, host_ptr, host_atom, host_level, origin, dims, head, nxt, margin,
+                 deepest=False):
     """Overlap score of the points ``pts`` (atoms of ligand ``k``, template flags ``t_*``) against
-    everything in the cell list; stops early above ``limit``."""
+    everything in the cell list; stops early above ``limit``. With ``deepest`` the largest overlap
+    (Å, by the validator's 0.4 Å rule without the margin) instead."""
     s = 0.0
+    worst = 0.0
     tol = OVERLAP_A - margin
     for p in range(pts.shape[0]):
         x, y, z = pts[p, 0], pts[p, 1], pts[p, 2]
@@ -109,11 +112,13 @@ def score_points(pts, k, t_radius, t_depth, t_short, t_polar_h, t_acceptor, limi
                                         d2 > HBOND_MIN_A * HBOND_MIN_A:
                                     skip = True
                             if not skip and d2 < lim * lim:
-                                s += 1.0 + SEVERITY * (lim - np.sqrt(d2)) ** 2
-                                if s > limit:
+                                ov = lim - np.sqrt(d2)
+                                s += 1.0 + SEVERITY * ov * ov
+                                worst = max(worst, ov + OVERLAP_A - margin)
+                                if s > limit and not deepest:
                                     return s
                         q = nxt[q]
-    return s
+    return worst if deepest else s
 
 
 @nb.njit(cache=True)
@@ -153,8 +158,9 @@ def best_pose(k, variants, order, alt_origin, alt_axes, n_alt, t_radius, t_depth
 @nb.njit(cache=True, parallel=True)
 def all_scores(start, size, tpl_of, tpl_atom0, t_radius_all, t_depth_all, t_short_all, t_polar_all, t_acc_all,
                xyz, mol, radius, depth, polar_h, acceptor, metal_cls, host_ptr, host_atom, host_level, origin, dims,
-               head, nxt, cell_of, margin):
-    """Intermolecular score of every ligand in the cell list (0 for ligands taken out)."""
+               head, nxt, cell_of, margin, deepest=False):
+    """Intermolecular score of every ligand in the cell list (0 for ligands taken out); with
+    ``deepest`` each ligand's largest overlap in Å."""
     out = np.zeros(len(start))
     for k in nb.prange(len(start)):
         if cell_of[start[k]] < 0:
@@ -165,5 +171,5 @@ def all_scores(start, size, tpl_of, tpl_atom0, t_radius_all, t_depth_all, t_shor
         out[k] = score_points(xyz[start[k]:start[k] + n], k, t_radius_all[a0:a0 + n], t_depth_all[a0:a0 + n],
                               t_short_all[a0:a0 + n], t_polar_all[a0:a0 + n], t_acc_all[a0:a0 + n], np.inf, xyz,
                               mol, radius, depth, polar_h, acceptor, metal_cls, host_ptr, host_atom, host_level,
-                              origin, dims, head, nxt, margin)
+                              origin, dims, head, nxt, margin, deepest)
     return out

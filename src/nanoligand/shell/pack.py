@@ -41,6 +41,10 @@ HOST_SLOTS = 64
 HEAD_SWEEPS = 12
 HEAD_VARIANTS = 24  # variants tried per placement when heads are arranged
 COPY_RADIUS_A = 8.0
+RELAX_NEIGHBOUR_A = 6.0  # ligands whose pivots lie this close to an overlapping one relax with it
+DEEP_A = 0.6             # an overlap this deep (validator's measure) is repaired; the validator fails > 0.9
+REPAIR_RADIUS_A = 8.0
+REPAIR_ROUNDS = 3
 KIND = {"point": 0, "mono": 1, "bi": 2}
 
 
@@ -398,11 +402,13 @@ class Packer:
         self._set(k, best[0], best[1])
         return best[2]
 
-    def scores(self) -> np.ndarray:
+    def scores(self, deepest: bool = False) -> np.ndarray:
+        """Overlap score of every ligand (0: none); with ``deepest`` each ligand's largest overlap (Å)."""
         return K.all_scores(self.start, self.size, self.tpl_of, self.tpl_atom0, self.t_radius, self.t_depth,
                             self.t_short, self.t_polar, self.t_acc, self.xyz, self.mol, self.radius, self.depth,
                             self.polar_h, self.acceptor, self.metal_cls, self.host_ptr, self.host_atom,
-                            self.host_level, self.origin, self.dims, self.head, self.nxt, self.cell_of, self.margin)
+                            self.host_level, self.origin, self.dims, self.head, self.nxt, self.cell_of, self.margin,
+                            deepest)
 
     def pack(self, seed: int = 0) -> PackResult:
         """Heads, construction, sweeps, relaxation (module docstring)."""
@@ -423,10 +429,55 @@ class Packer:
             bad = np.nonzero(self.scores() > 0)[0]
             if len(bad) == 0 or rnd == RELIEF_ROUNDS:
                 break
-            relax_overlaps(self, self._around(bad))
+            if rnd == RELIEF_ROUNDS - 1:  # last resort: stuck ligands may take another head placement
+                for k in bad:
+                    self.refit(int(k))
+                bad = np.nonzero(self.scores() > 0)[0]
+            relax_overlaps(self, self._around(bad, RELAX_NEIGHBOUR_A))
+        self.repair(seed)
         scores = self.scores()
         coords = [self.xyz[self._atoms(k)].copy() for k in range(len(self.alt_tpl))]
         return PackResult(coords, self.tpl_of.copy(), scores, sweeps, self.head_overlaps)
+
+    def repair(self, seed: int = 0) -> int:
+        """Try again around every ligand that still overlaps deeply (> ``DEEP_A``): it takes its best
+        (placement, variant) given the rest, then it and its neighbours within ``REPAIR_RADIUS_A``
+        relax with a fresh start; the attempt is kept only if the region's deepest overlap fell.
+        Returns the deep overlaps left."""
+        from nanoligand.shell.relax import relax_overlaps
+
+        for _ in range(REPAIR_ROUNDS):
+            depth = self.scores(deepest=True)
+            deep = np.nonzero(depth > DEEP_A)[0]
+            if len(deep) == 0:
+                return 0
+            improved = False
+            for k in deep[np.argsort(-depth[deep])]:
+                region = self._around(np.array([k]), REPAIR_RADIUS_A)
+                saved = self._save(region)
+                worst = float(self.scores(deepest=True)[region].max())
+                self.refit(int(k), bound=np.inf)
+                relax_overlaps(self, region)
+                if float(self.scores(deepest=True)[region].max()) < worst - 1e-6:
+                    improved = True
+                else:
+                    self._restore(saved)
+            if not improved:
+                break
+        return int(np.sum(self.scores(deepest=True) > DEEP_A))
+
+    def _save(self, ligands: np.ndarray) -> tuple:
+        atoms = np.concatenate([self._atoms(int(k)) for k in ligands])
+        return ligands.copy(), atoms, self.xyz[atoms].copy(), self.alt[ligands].copy(), self.variant[ligands].copy()
+
+    def _restore(self, saved: tuple) -> None:
+        ligands, atoms, xyz, alt, variant = saved
+        K.remove(atoms, self.head, self.nxt, self.prv, self.cell_of)
+        for k, a, v in zip(ligands, alt, variant):
+            self._use_alt(int(k), int(a))
+            self.variant[k] = v
+        self.xyz[atoms] = xyz
+        K.insert(atoms, self.xyz, self.origin, self.dims, self.head, self.nxt, self.prv, self.cell_of)
 
     def _around(self, ligands: np.ndarray, radius_A: float = 10.0) -> np.ndarray:
         """``ligands`` and every ligand whose pivot lies within ``radius_A`` of one of theirs."""

@@ -36,12 +36,12 @@ ANGLE_UNIT = 0.043844
 REPULSION = 50.0          # k of the overlap penalty, kcal/mol/Å²
 STIFF = 50.0              # bond and angle force constants scaled up: overlaps are relieved by torsions
 MARGIN_A = 0.12           # the penalty starts this far outside the validator's 0.4 Å overlap
-MAX_ITERATIONS = 400
+MAX_ITERATIONS = 150
 SKIN_A = 1.5              # Verlet-list skin
 HARD = 10.0               # the shortest-bond limit to a metal is held this much harder than an overlap
 MAX_REBUILDS = 3
 MAX_BEND_DEG = 4.0        # a ligand bent more than this (any angle) by the relaxation is put back
-RAMP = (0.3, 1.0, 3.0, 10.0)    # the overlap penalty grows over three minimisations (soft first: chains slide)
+RAMP = (1.0, 10.0)        # the overlap penalty grows from one minimisation to the next
 
 
 def mmff_terms(tpl) -> tuple[np.ndarray, ...]:
@@ -97,7 +97,8 @@ def relax_overlaps(packer, moving: np.ndarray, max_iterations: int = MAX_ITERATI
     """Minimise the energy of the module docstring with the ligands ``moving`` free (their donors
     fixed); writes the coordinates back into ``packer``. Returns the iterations used.
 
-    The overlap penalty is ramped up over three minimisations (``RAMP``); pairs come from a Verlet
+    The overlap penalty is ramped up from one minimisation to the next (``RAMP``, stopping as soon as
+    nothing overlaps); pairs come from a Verlet
     list (every pair within its penalty distance plus ``SKIN_A``, exclusions applied once), rebuilt
     and the minimisation resumed while any atom moved more than half the skin."""
     moving = np.asarray(moving, np.int64)
@@ -151,6 +152,8 @@ def relax_overlaps(packer, moving: np.ndarray, max_iterations: int = MAX_ITERATI
             K.insert(free, xyz, packer.origin, packer.dims, packer.head, packer.nxt, packer.prv, packer.cell_of)
             if np.linalg.norm((res.x - x0).reshape(-1, 3), axis=1).max() < 0.5 * SKIN_A:
                 break
+        if not _overlapping(xyz, pi, pj, ps):
+            break
     _undo_bent(packer, moving, free, before, a_i, a_p)
     return used
 
@@ -327,6 +330,17 @@ def _energy(x, free, slot, xyz, pi, pj, ps, b_i, b_p, a_i, a_p, t_i, t_p, k_rep)
         _add(out, slot, k, -dphi * (fix + fjx + flx), -dphi * (fiy + fjy + fly), -dphi * (fiz + fjz + flz))
         _add(out, slot, l_, dphi * flx, dphi * fly, dphi * flz)
     return e, out
+
+
+@nb.njit(cache=True)
+def _overlapping(xyz, pi, pj, ps) -> bool:
+    """Whether any pair of the list is still inside its penalty distance."""
+    for k in range(len(pi)):
+        s = abs(ps[k])
+        d2 = ((xyz[pi[k]] - xyz[pj[k]]) ** 2).sum()
+        if d2 < s * s:
+            return True
+    return False
 
 
 @nb.njit(cache=True)

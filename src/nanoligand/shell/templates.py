@@ -34,11 +34,15 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
-from rdkit import Chem
+from rdkit import Chem, rdBase
 from rdkit.Chem import Descriptors
 
 from nanoligand.errors import ChemistryError, InputError
@@ -183,6 +187,44 @@ def template(name_or_smiles: str, motif: str, radical: bool = False, kappa: int 
 
 @lru_cache(maxsize=256)
 def _template(name_or_smiles: str, motif: str, radical: bool, kappa: int | None = None) -> Template:
+    """Built once per process, and kept on disk between processes (:func:`_disk_cache`)."""
+    path = _disk_cache(name_or_smiles, motif, radical, kappa)
+    if path is not None and path.is_file():
+        try:
+            with path.open("rb") as fh:
+                return pickle.load(fh)
+        except Exception:  # a stale or damaged entry is rebuilt
+            path.unlink(missing_ok=True)
+    tpl = _make_template(name_or_smiles, motif, radical, kappa)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump(tpl, fh)
+            os.replace(tmp, path)
+        except OSError:  # a read-only home: no cache, same result
+            pass
+    return tpl
+
+
+def _disk_cache(*key) -> Path | None:
+    """Where a template is cached: ``$NANOLIGAND_CACHE`` (or ``~/.cache/nanoligand``) / a hash of the
+    key, the source of the template and conformer modules and the RDKit version (so any change to
+    how templates are made makes a new entry); None if caching is switched off (``NANOLIGAND_CACHE=off``)."""
+    root = os.environ.get("NANOLIGAND_CACHE", str(Path.home() / ".cache" / "nanoligand"))
+    if root.lower() == "off":
+        return None
+    from nanoligand.ligands import conformer
+
+    h = hashlib.sha256(repr(key).encode())
+    for mod in (__file__, conformer.__file__):
+        h.update(Path(mod).read_bytes())
+    h.update(rdBase.rdkitVersion.encode())
+    return Path(root) / "templates" / f"{h.hexdigest()[:32]}.pkl"
+
+
+def _make_template(name_or_smiles: str, motif: str, radical: bool, kappa: int | None) -> Template:
     lig = ligand(name_or_smiles)
     mol, donors, _ = bound_form(lig, motif)
     if radical and motif == "X":

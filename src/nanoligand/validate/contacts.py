@@ -51,6 +51,10 @@ class Clashes:
 
 @lru_cache(maxsize=None)
 def _ionic_radius_A(element: str, charge: int) -> float | None:
+    """Shannon radius (CN VI) of a core cation: the table of ``data/validation.yaml``, else mendeleev."""
+    table = tables()["ionic_radii_A"]
+    if element in table:
+        return float(table[element])
     from nanoligand.shell.bonds import shannon_radius_A
 
     return shannon_radius_A(element, charge, 6)

@@ -42,6 +42,7 @@ from nanoligand.validate.structure import Structure
 
 COVALENT_TOLERANCE_A = 0.45
 CORE_SHELL_FACTOR = 1.2
+MAX_CORE_BOND_A = 4.5  # no first-shell core bond is longer (Cs–Br in CsPbBr3, the longest here, is 4.2 Å)
 FRAMEWORK_MIN_ATOMS = 10  # a covalent core: at least this many Si (Ge) atoms bonded to each other
 HBOND_MIN_ANGLE_DEG = 120.0
 #: most bonds a non-metal atom makes (more means two molecules overlap)
@@ -189,6 +190,7 @@ def _core(sym, metal, comp, covalent) -> tuple[str | None, np.ndarray]:
     is_core = metal.copy()
     sizes = np.bincount(comp[comp >= 0]) if (comp >= 0).any() else np.zeros(0, int)
     single = (comp >= 0) & (sizes[np.maximum(comp, 0)] == 1) if len(sizes) else np.zeros(len(sym), bool)
+    single &= sym != "H"  # a lone H is a proton (a ligand), never a core ion
     is_core |= single
     framework = None
     if len(sizes) and not metal.any():
@@ -235,7 +237,7 @@ def _core_bonds(sym, pos, is_core, metal) -> np.ndarray:
         d, _ = cKDTree(pos[b]).query(pos[a], k=2 if e_m == e_x else 1)
         d = d[:, 1] if e_m == e_x else d
         d0 = float(np.median(d[np.isfinite(d)])) if np.isfinite(d).any() else 0.0
-        if d0 <= 0:
+        if d0 <= 0 or d0 > MAX_CORE_BOND_A:
             continue
         p, dist = _pairs(pos, a, CORE_SHELL_FACTOR * d0, None if e_m == e_x else b)
         if e_m == e_x:

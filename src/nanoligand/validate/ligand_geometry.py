@@ -3,8 +3,9 @@
 Molecules are grouped by *species*: the same elements in the same order with the same bonds (every
 copy a builder writes from one template is one species, whatever its conformation). For each species
 the validator perceives bond orders and the charge from the connectivity alone (RDKit
-``DetermineBondOrders``, trying total charges −2…+2 compatible with the electron count and keeping
-the one with the fewest charged atoms).
+``DetermineBondOrders``, trying total charges −2…+2 and keeping the assignment with the fewest
+radicals, then the fewest charged atoms; a fragment grafted to a Si framework keeps the one radical
+centre its Si–C bond leaves).
 
 Bond angles depend on the conformation (MMFF94 opens a C–C=C angle by several degrees from one
 torsional state to another), so copies are compared with a reference *in their own conformation*:
@@ -65,22 +66,19 @@ def perceive(symbols, bonds, xyz: np.ndarray):
         conf.SetAtomPosition(k, [float(c) for c in p])
     base = rw.GetMol()
     base.AddConformer(conf, assignId=True)
-    electrons = sum(Chem.GetPeriodicTable().GetAtomicNumber(str(s)) for s in symbols)
     best = None
     for q in (0, -1, 1, -2, 2):
-        if (electrons - q) % 2:
-            continue
         m = Chem.Mol(base)
         try:
             rdDetermineBonds.DetermineBondOrders(m, charge=q, allowChargedFragments=True, embedChiral=False)
             Chem.SanitizeMol(m)
         except Exception:  # no valence assignment at this charge
             continue
-        if any(a.GetNumRadicalElectrons() for a in m.GetAtoms()):
-            continue
+        radicals = sum(a.GetNumRadicalElectrons() for a in m.GetAtoms())
         charged = sum(abs(a.GetFormalCharge()) for a in m.GetAtoms())
-        if best is None or charged < best[0]:
-            best = (charged, q, m)
+        # fewest radicals first (a fragment grafted through a covalent bond keeps one), then charges
+        if best is None or (radicals, charged) < best[0]:
+            best = ((radicals, charged), q, m)
     if best is None:
         m = Chem.Mol(base)
         return _Perceived(m, 0, Chem.MolToSmiles(Chem.RemoveHs(m, sanitize=False)), False)
