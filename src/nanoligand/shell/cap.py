@@ -28,7 +28,8 @@ from nanoligand.errors import ChemistryError
 from nanoligand.shell import choose
 from nanoligand.shell.binding import KEEP, Heads, core_tables, search
 from nanoligand.shell.counts import counts
-from nanoligand.shell.pack import Packer
+from nanoligand.shell._pack import OVERLAP_A
+from nanoligand.shell.pack import MARGIN_A, Packer
 from nanoligand.shell.recipe import ShellEntry, ShellSpec
 from nanoligand.shell.sites import SiteSet, binding_sites
 from nanoligand.shell.templates import ACCEPTORS, Template, single_atom_template, template
@@ -39,6 +40,7 @@ SITE_KIND = {"X": "anion_vacancy", "L": "anion_vacancy", "Z": "cation_vacancy", 
              "covalent": "capping"}
 PROTON_NAMES = frozenset({"[h+]", "proton", "h+"})
 MAX_MODES = 2
+PROTON_CLEARANCE_A = 1.7
 
 
 @dataclass
@@ -79,12 +81,17 @@ def cap(qd, spec: ShellSpec) -> ShellResult:
     heads = [[_heads(qd, sites, pools[g], m, groups[g][2], present) for m in modes[g]] for g in range(len(groups))]
     usable = [pools[g][np.any([h.ok for h in heads[g]], axis=0)] if len(pools[g]) else pools[g]
               for g in range(len(groups))]
+    for g, (_, tpl, _) in enumerate(groups):  # one proton per surface O (two would make a water)
+        if tpl.head == "point" and tpl.symbols[0] == "H" and len(usable[g]):
+            _, first_of_host = np.unique([sites.hosts[i][0] for i in usable[g]], return_index=True)
+            usable[g] = usable[g][np.sort(first_of_host)]
     n, limits, listed = counts(qd, {k: len(u) for k, u in enumerate(usable)}, groups, metal_core)
     shortfall: list[dict] = []
     chosen = _choose(qd, sites, groups, usable, n, spec, shortfall)
     templates, tpl_ids = _template_ids(modes)
     alts = [_Alternatives(pools[g], heads[g], tpl_ids[g]) for g in range(len(groups))]
     chosen, first = _lay_out(qd, sites, groups, chosen, alts, templates, spec.seed)
+    _clear_pairs(groups, chosen, first, alts, templates)
 
     # pack every chosen ligand, its chosen head placement first
     alt_t, alt_o, alt_a, alt_ok, group_of = [], [], [], [], []
@@ -312,7 +319,10 @@ def _choose(qd, sites: SiteSet, groups, usable: list[np.ndarray], n: dict[int, i
                                   "reason": f"only {len(pool)} free {kind.replace('_', ' ')} sites take it"})
                 want = len(pool)
             quotas = choose.face_quotas(sites.face[pool], area, want, choose.capacity(sites, pool))
-            out[g] = choose.by_faces(sites, pool, quotas)
+            tpl = groups[g][1]
+            spacing = 0.0 if groups[g][0].role == "pair" else \
+                2 * float(tpl.radii[tpl.donors[0]]) - OVERLAP_A + MARGIN_A  # donors of two ligands keep apart
+            out[g] = choose.by_faces(sites, pool, quotas, None, spacing)
             used[out[g]] = True
     return out
 
@@ -366,6 +376,41 @@ def _padded(h: Heads, row: np.ndarray):
     pad = KEEP - h.origin.shape[1]
     return (np.pad(h.origin[row], ((0, 0), (0, pad), (0, 0))), np.pad(h.axes[row], ((0, 0), (0, pad), (0, 0), (0, 0))),
             np.pad(np.isfinite(h.score[row]), ((0, 0), (0, pad))))
+
+
+def _clear_pairs(groups, chosen: list[np.ndarray], first: list[np.ndarray], alts: list[_Alternatives],
+                 templates) -> None:
+    """Protons of X2 pairs move off sites where they would sit on another ligand's donor (closer than
+    ``PROTON_CLEARANCE_A``, well inside an O–H···O hydrogen bond): each takes the nearest free site of
+    its pool that is clear, keeping their number."""
+    donors = []
+    for g, idx in enumerate(chosen):
+        if groups[g][0].role == "pair" or not len(idx):
+            continue
+        o, a, _ = alts[g].rows(idx)
+        for k, f in enumerate(first[g]):
+            t = templates[alts[g].tpl[f]]
+            donors.append(t.conformers[0][list(t.donors)] @ a[k, f].T + o[k, f])
+    if not donors:
+        return
+    tree = cKDTree(np.vstack(donors))
+    for g, (e, _, _) in enumerate(groups):
+        if e.role != "pair" or not len(chosen[g]):
+            continue
+        pool = alts[g].pool
+        pos = alts[g].rows(pool)[0][:, 0]
+        clear = np.array([len(x) == 0 for x in tree.query_ball_point(pos, PROTON_CLEARANCE_A)], bool)
+        taken = np.isin(pool, chosen[g])
+        free = pool[clear & ~taken]
+        keep = chosen[g][clear[np.searchsorted(pool, chosen[g])]]
+        need = len(chosen[g]) - len(keep)
+        if need and len(free):
+            gone = pos[np.searchsorted(pool, np.setdiff1d(chosen[g], keep))]
+            order = np.argsort(np.min(np.linalg.norm(pos[np.searchsorted(pool, free)][:, None] - gone[None],
+                                                     axis=2), axis=1))
+            keep = np.concatenate([keep, free[order[:need]]])
+        chosen[g] = np.sort(keep)
+        first[g] = np.zeros(len(keep), int)
 
 
 def _watched_bonds(qd, templates, alt_tpl, ao, aa, ok, slots: int = 6) -> tuple[np.ndarray, np.ndarray]:

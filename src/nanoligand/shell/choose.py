@@ -129,10 +129,21 @@ def fps(xyz: np.ndarray, n: int, start: int | None = None) -> np.ndarray:
     return np.array(picked, int)
 
 
-def pick(sites: SiteSet, pool: np.ndarray, n: int, priority: np.ndarray | None = None) -> np.ndarray:
-    """``n`` sites of ``pool`` (one face): highest ``priority`` first, ties spread by FPS."""
+def pick(sites: SiteSet, pool: np.ndarray, n: int, priority: np.ndarray | None = None,
+         min_dist_A: float = 0.0) -> np.ndarray:
+    """``n`` sites of ``pool`` (one face): highest ``priority`` first, ties spread by FPS; with
+    ``min_dist_A`` no two picked sites closer than that (fewer than ``n`` if the face is full)."""
     if n <= 0:
         return np.zeros(0, int)
+    if min_dist_A > 0:
+        order = pool[fps(sites.position[pool], len(pool))]
+        kept: list[int] = []
+        for i in order:
+            if len(kept) == n:
+                break
+            if not kept or np.min(np.linalg.norm(sites.position[kept] - sites.position[i], axis=1)) >= min_dist_A:
+                kept.append(int(i))
+        return np.array(kept, int)
     if n >= len(pool):
         return pool.copy()
     if priority is None:
@@ -145,10 +156,10 @@ def pick(sites: SiteSet, pool: np.ndarray, n: int, priority: np.ndarray | None =
     return np.concatenate([above, ties[fps(sites.position[ties], n - len(above))]])
 
 
-def by_faces(sites: SiteSet, pool: np.ndarray, quotas: dict[int, int], priority: np.ndarray | None = None
-             ) -> np.ndarray:
+def by_faces(sites: SiteSet, pool: np.ndarray, quotas: dict[int, int], priority: np.ndarray | None = None,
+             min_dist_A: float = 0.0) -> np.ndarray:
     """Per face ``quotas[face]`` sites of ``pool`` (see :func:`pick`)."""
-    out = [pick(sites, pool[sites.face[pool] == f], n, priority) for f, n in quotas.items() if n > 0]
+    out = [pick(sites, pool[sites.face[pool] == f], n, priority, min_dist_A) for f, n in quotas.items() if n > 0]
     return np.concatenate(out) if out else np.zeros(0, int)
 
 

@@ -203,8 +203,9 @@ class Packer:
         self.topo_all = np.concatenate([np.asarray(t.topo, np.int64).ravel() for t in templates])
 
     def _hosts(self):
-        """Metals each placement's donors bond (level 0: the bond only); for a ligand bonded covalently
-        to a given core atom (a graft's Si, a proton's O) that atom (level 2) and its neighbours (1)."""
+        """Metals each placement's donors bond and their core neighbours (level 0: the donor only, its
+        bond and its 1-3 contacts); for a ligand bonded covalently to a given core atom (a graft's Si,
+        a proton's O) that atom (level 2) and its neighbours (1)."""
         for k in np.nonzero(self.fixed_hosts >= 0)[0]:
             h = int(self.fixed_hosts[k])
             self._store_hosts(k, slice(None), [(h, 2)] + [(x, 1) for x in self.core_neighbours[h]])
@@ -232,7 +233,8 @@ class Packer:
                         r = donor_range_A(self.metals[self.core_metal_cls[q]], t.symbols[d_i])
                         if r is not None and np.linalg.norm(self.core_xyz[q] - p) <= r[2]:
                             found.append(int(q))
-                self._store_hosts(k, a, [(q, 0) for q in dict.fromkeys(found)])
+                found = list(dict.fromkeys(found))
+                self._store_hosts(k, a, [(q, 0) for q in found] + [(x, 0) for q in found for x in self.core_neighbours[q]])
 
     def _store_hosts(self, k: int, a, rows: list[tuple[int, int]]) -> None:
         """Record (core atom, level) exclusions of ligand ``k`` in placement(s) ``a`` (see :mod:`._pack`)."""

@@ -108,9 +108,14 @@ def clashes(g: Topology) -> Clashes:
     near = _within_bonds(pairs.astype(np.int64), indptr, indices, EXCLUDE_BONDS)
     m0, m1 = g.molecule[pairs[:, 0]], g.molecule[pairs[:, 1]]
     near &= ~((m0 >= 0) & (m1 >= 0) & (m0 != m1))  # two ligands on one metal still keep their distance
-    if g.framework is None:  # an ionic or metallic core excuses a ligand atom only its own bond
-        cross = (m0 >= 0) != (m1 >= 0)
-        near &= ~cross | _within_bonds(pairs.astype(np.int64), indptr, indices, 1)
+    if g.framework is None:  # an ionic or metallic core excuses a ligand atom only its own bonds: a
+        cross = (m0 >= 0) != (m1 >= 0)  # donor to its metal (1-2) and to the metal's neighbours (1-3)
+        donor = np.zeros(g.structure.n_atoms, bool)
+        donor[g.coordination[:, 1]] = True
+        lig_atom = np.where(m0 >= 0, pairs[:, 0], pairs[:, 1])
+        excused = _within_bonds(pairs.astype(np.int64), indptr, indices, 1) | (
+            donor[lig_atom] & _within_bonds(pairs.astype(np.int64), indptr, indices, 2))
+        near &= ~cross | excused
     hb = _hbond_pairs(g, pairs)
     keep = ~near & ~hb
     return Clashes(pairs[keep], overlap[keep], d[keep], radii)
