@@ -99,6 +99,8 @@ class Nanocrystal:
         atoms.arrays["formal_charge"] = np.concatenate(q)
         atoms.arrays["role"] = np.concatenate(role).astype(str)
         atoms.arrays["facet"] = np.concatenate(facet).astype(str)
+        ions = sum(i["count"] * i["charge_each"] for i in self.result.counterions)
+        atoms.info[CLAIMS_KEY] = json.dumps(self.claims(int(atoms.arrays["formal_charge"].sum()) + int(ions)))
         return atoms
 
     @cached_property
@@ -233,7 +235,7 @@ class Nanocrystal:
             "core": self.bare.to_dict(),
         }
 
-    def claims(self) -> dict[str, Any]:
+    def claims(self, net_charge: int | None = None) -> dict[str, Any]:
         """What the model says it is, for the validator's composition rule: ligands by formula (a proton
         on a surface anion counts as the X–H group it makes, e.g. HO-) and the net charge."""
         from rdkit import Chem
@@ -249,12 +251,16 @@ class Nanocrystal:
                 continue
             if p.template.n_atoms > 1:
                 formulas = [CalcMolFormula(Chem.MolFromSmiles(p.template.smiles))] * len(p.sites)
-            else:
+            elif p.template.symbols == ("H",):
                 hosts = [symbols[self.result.sites.hosts[i][0]] for i in p.sites]
                 formulas = [CalcMolFormula(Chem.MolFromSmiles(f"[{h}H{anion.get(h, 0) + 1:+d}]")) for h in hosts]
+            else:  # a single ion (Cl-, Cd2+) joins the core's ions: the net charge accounts for it
+                continue
             for f in formulas:
                 out[f] = out.get(f, 0) + 1
-        return {"ligands": out, "net_charge": self.net_charge}
+        ions = sum(i["count"] * i["charge_each"] for i in self.result.counterions)
+        return {"ligands": out, "net_charge": self.net_charge if net_charge is None else net_charge,
+                "counterion_charge": int(ions)}
 
     def write(self, path: str | Path) -> None:
         """Write the model (``.xyz``, ``.extxyz``, ``.pdb``, ``.cif``) or the manifest (``.json``),
@@ -262,9 +268,7 @@ class Nanocrystal:
         if Path(path).suffix.lower() == JSON_SUFFIX:
             write_json(path, self.to_dict())
         else:
-            atoms = self.atoms.copy()
-            atoms.info[CLAIMS_KEY] = json.dumps(self.claims())
-            write_structure(path, atoms, bonds=self.bonds)
+            write_structure(path, self.atoms, bonds=self.bonds)
 
 
 def build_nanocrystal(material: str, diameter_nm: float, shape: str | None = None, termination: str | None = None,

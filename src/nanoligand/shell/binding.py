@@ -6,7 +6,7 @@ offsets and heights about the site, and for a two-donor head (a carboxylate) the
 donor–donor axis in the surface plane — and keeps those in which:
 
 * every donor is bonded: a core metal within the bond-valence range of that metal–donor pair
-  (``data/validation.yaml``: shortest … longest);
+  (``data/validation.yaml``: shortest … longest) — or, for a Z-type metal cation, a core anion;
 * no donor comes closer to any metal than the shortest bond, nor to a core anion closer than their
   van der Waals radii less 0.35 Å (the validator's 0.4 Å clash rule, with a margin);
 * the atom joining two donors (the carboxyl C) keeps the same distance rules.
@@ -138,28 +138,33 @@ def _search(qd, sites, idx: np.ndarray, tpl: Template, present: np.ndarray | Non
     host_idx = np.concatenate(hosts).astype(np.int64) if hosts else np.zeros(0, np.int64)
     e1, e2 = _plane_axes(nrm)
     grid = _lateral_grid()
-    if tpl.head == "point" or tpl.head == "mono" or tpl.head == "bi":
-        el = [tpl.symbols[d] for d in tpl.donors]
-        rng = np.array([_ranges(sym, metal, e) for e in el])  # (D, 3, N)
-        r_donor = tpl.radii[list(tpl.donors)]
-        link = _link_offset(tpl)
-        r_link = tpl.radii[link[0]] if link[0] >= 0 else 0.0
-        half = 0.5 * tpl.donor_spacing_A
-        phis = np.radians(np.arange(0.0, 180.0, PHI_STEP_DEG)) if tpl.head == "bi" else np.zeros(1)
-        if tpl.motif == "ion_pair":
-            return _hbond_search(qd, tpl, pos, metal, sym, radius, p, nrm, e1, e2, indptr, indices, grid)
-        origin, axes, score = _search_donors(
-            p, nrm, e1, e2, grid, HEIGHTS_A, phis, half, float(link[1]), float(r_link), link[0] >= 0,
-            rng, r_donor, pos, metal, radius, indptr, indices, host_ptr, host_idx, MARGIN_A, KEEP)
-        return Heads(origin, axes, score)
-    raise ValueError(f"unknown head kind {tpl.head!r}")
+    if tpl.motif == "ion_pair":
+        return _hbond_search(qd, tpl, pos, metal, sym, radius, p, nrm, e1, e2, indptr, indices, grid)
+    el = [tpl.symbols[d] for d in tpl.donors]
+    acceptor = el[0] not in nonmetals()  # a Z-type metal cation binds the core's anions instead
+    partner = ~metal if acceptor else metal
+    rng = np.array([_ranges(sym, partner, e, acceptor) for e in el])  # (D, 3, N)
+    r_donor = tpl.radii[list(tpl.donors)]
+    if acceptor:  # an ion, not an atom: its ionic radius against the core's other cations
+        from nanoligand.validate.contacts import _ionic_radius_A
+
+        r_donor = np.array([_ionic_radius_A(e, int(tpl.charges[d])) or tpl.radii[d] for e, d in zip(el, tpl.donors)])
+    link = _link_offset(tpl)
+    r_link = tpl.radii[link[0]] if link[0] >= 0 else 0.0
+    half = 0.5 * tpl.donor_spacing_A
+    phis = np.radians(np.arange(0.0, 180.0, PHI_STEP_DEG)) if tpl.head == "bi" else np.zeros(1)
+    origin, axes, score = _search_donors(
+        p, nrm, e1, e2, grid, HEIGHTS_A, phis, half, float(link[1]), float(r_link), link[0] >= 0,
+        rng, r_donor, pos, partner, radius, indptr, indices, host_ptr, host_idx, MARGIN_A, KEEP)
+    return Heads(origin, axes, score)
 
 
-def _ranges(sym: np.ndarray, metal: np.ndarray, donor: str) -> np.ndarray:
-    """(3, N): shortest, typical, longest distance of each core atom to ``donor`` (NaN: no row)."""
+def _ranges(sym: np.ndarray, partner: np.ndarray, donor: str, acceptor: bool = False) -> np.ndarray:
+    """(3, N): shortest, typical, longest distance of each partner core atom (metals; anions for a
+    metal ``acceptor``) to ``donor`` (NaN: no row)."""
     out = np.full((3, len(sym)), np.nan)
-    for e in np.unique(sym[metal]):
-        r = donor_range_A(str(e), donor)
+    for e in np.unique(sym[partner]):
+        r = donor_range_A(donor, str(e)) if acceptor else donor_range_A(str(e), donor)
         if r is not None:
             out[:, sym == e] = np.array(r)[:, None]
     return out

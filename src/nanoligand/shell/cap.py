@@ -27,7 +27,7 @@ from scipy.spatial import cKDTree
 from nanoligand.errors import ChemistryError
 from nanoligand.shell import choose
 from nanoligand.shell.binding import KEEP, Heads, core_tables, search
-from nanoligand.shell.counts import counts
+from nanoligand.shell.counts import counterions, counts, neutralizing_counts
 from nanoligand.shell._pack import OVERLAP_A
 from nanoligand.shell.pack import MARGIN_A, Packer
 from nanoligand.shell.recipe import ShellEntry, ShellSpec
@@ -127,6 +127,11 @@ def cap(qd, spec: ShellSpec) -> ShellResult:
                              replaces[g][mask] if len(replaces[g]) == len(idx) else replaces[g], kind,
                              [templates[t] for t in packer.tpl_of[ks[mask]]]))
     removed = np.unique(np.concatenate([p.replaces for p in placed])) if placed else np.zeros(0, int)
+    mat_charges = qd.core.material.charges
+    a_charge = mat_charges.get(qd.core.material.roles.get("A", ""), 0)
+    listed = [counterions(p.entry.counterions, len(p.sites) * (p.template.charge - (a_charge if p.kind == "a_site"
+                                                                                       else 0)), p.template.name)
+              for p in placed if p.entry.counterions and len(p.sites)]
     packing = {"sweeps": result.sweeps, "head_overlaps": int(result.head_overlaps),
                "overlapping_ligands": int(np.sum(scores[keep] > 0)), "ligands": int(keep.sum())}
     return ShellResult(placed, sites, removed, listed, shortfall, limits, packing)
@@ -295,36 +300,49 @@ def _choose(qd, sites: SiteSet, groups, usable: list[np.ndarray], n: dict[int, i
         neutral = [g for g in members if groups[g][0].role == "neutralize" and n.get(g, 0) > 0]
         pairs = [g for g in members if groups[g][0].role == "pair"]
         cover = [g for g in members if g not in neutral and g not in pairs and n.get(g, 0) > 0]
+        # entries with facet filters or a charge take their sites before the neutralizing ones fill in
+        early = [g for g in cover if groups[g][0].facets or (groups[g][1].charge and not groups[g][0].counterions
+                                                               and groups[g][2] != "a_site")]
+        for g in early:
+            _cover(sites, groups, g, n[g], usable, used, area, shortfall, out, kind)
         if neutral:
+            missing = sum((len(out[g]) - n[g]) * groups[g][1].charge for g in early)
+            if missing:  # a charged coverage fell short: the neutralizing entries make up for it
+                ids = neutralizing_counts(-(sum(n[g] * groups[g][1].charge for g in neutral) - missing),
+                                          [groups[g] for g in neutral], neutral, False)
+                n.update(ids)
             pool = functools.reduce(np.intersect1d, [usable[g] for g in neutral])
+            pool = pool[~used[pool]]
             total = sum(n[g] for g in neutral)
             _enough(groups, neutral, total, len(pool), kind)
             face_demand = _by_face(sites, demand, np.nonzero(sites.kind == kind)[0])
-            must = choose.must_sites(qd, sites, pool)[:total]
-            rest = np.setdiff1d(pool, must)
-            quotas = choose.face_quotas(sites.face[rest], face_demand, total - len(must), choose.capacity(sites, rest))
-            picked = np.concatenate([must, choose.by_faces(sites, rest, quotas, demand)])
+            quotas = choose.face_quotas(sites.face[pool], face_demand, total, choose.capacity(sites, pool))
+            priority = demand.copy()  # within each face, the sites under-coordinated cations need come first
+            priority[choose.must_sites(qd, sites, pool)] += 100.0
+            picked = choose.by_faces(sites, pool, quotas, priority)
             for g, idx in zip(neutral, _split(sites, picked, [n[g] for g in neutral], groups, neutral, area,
                                               spec.arrangement, rng)):
                 out[g] = idx
             used[picked] = True
-        for g in cover + pairs:
-            if groups[g][0].role == "pair":  # protons with an X2 carboxylate: as many, on the anions
-                want = len(out[g - 1])
-            else:
-                want = n[g]
-            pool = usable[g][~used[usable[g]]]
-            if want > len(pool):
-                shortfall.append({"ligand": groups[g][1].name, "requested": want, "placed": len(pool),
-                                  "reason": f"only {len(pool)} free {kind.replace('_', ' ')} sites take it"})
-                want = len(pool)
-            quotas = choose.face_quotas(sites.face[pool], area, want, choose.capacity(sites, pool))
-            tpl = groups[g][1]
-            spacing = 0.0 if groups[g][0].role == "pair" else \
-                2 * float(tpl.radii[tpl.donors[0]]) - OVERLAP_A + MARGIN_A  # donors of two ligands keep apart
-            out[g] = choose.by_faces(sites, pool, quotas, None, spacing)
-            used[out[g]] = True
+        for g in [g for g in cover if g not in early] + pairs:
+            want = len(out[g - 1]) if groups[g][0].role == "pair" else n[g]  # X2: one proton per carboxylate
+            _cover(sites, groups, g, want, usable, used, area, shortfall, out, kind)
     return out
+
+
+def _cover(sites: SiteSet, groups, g: int, want: int, usable, used, area, shortfall, out, kind: str) -> None:
+    """Sites of a coverage entry (or the protons of X2 pairs) by face area, donors kept apart."""
+    pool = usable[g][~used[usable[g]]]
+    if want > len(pool):
+        shortfall.append({"ligand": groups[g][1].name, "requested": want, "placed": len(pool),
+                          "reason": f"only {len(pool)} free {kind.replace('_', ' ')} sites take it"})
+        want = len(pool)
+    quotas = choose.face_quotas(sites.face[pool], area, want, choose.capacity(sites, pool))
+    tpl = groups[g][1]
+    spacing = 0.0 if groups[g][0].role == "pair" else \
+        2 * float(tpl.radii[tpl.donors[0]]) - OVERLAP_A + MARGIN_A  # donors of two ligands keep apart
+    out[g] = choose.by_faces(sites, pool, quotas, None, spacing)
+    used[out[g]] = True
 
 
 def _enough(groups, members, total: int, have: int, kind: str) -> None:
@@ -499,7 +517,7 @@ def _packer(qd, present, templates, alt_t, alt_o, alt_a, alt_ok, fixed_hosts) ->
     return Packer(pos, radius, cls, present, nbrs, metals, templates, cat(alt_t, (), np.int64), cat(alt_o, (3,)),
                   cat(alt_a, (3, 3)), cat(alt_ok, (), bool),
                   np.concatenate(fixed_hosts) if fixed_hosts else np.zeros(0, np.int64),
-                  core_acceptor=~metal & np.isin(sym, list(ACCEPTORS)))
+                  core_acceptor=~metal & np.isin(sym, list(ACCEPTORS)), core_symbols=sym)
 
 
 def _trim(packer: Packer, groups, group_of: np.ndarray, metal_core: bool, shortfall: list[dict]) -> np.ndarray:

@@ -98,7 +98,8 @@ def counterions(name: str, charge: int, bound: str) -> dict:
 
 
 def counts(qd, n_sites: dict[int, int], groups, metal_core: bool) -> tuple[dict[int, int], dict, list[dict]]:
-    """Ligands per group (module docstring), the footprint limits and listed counter-ions.
+    """Ligands per group (module docstring) and the footprint limits (the counter-ions of entries
+    that declare them are listed once the ligands are placed: :func:`counterions`).
 
     ``groups`` are ``(entry, template, site kind)``; ``n_sites[k]`` the candidate sites of group k.
     """
@@ -119,7 +120,7 @@ def counts(qd, n_sites: dict[int, int], groups, metal_core: bool) -> tuple[dict[
             out[k] = coverage_count(entry.coverage, n_sites[k], area_nm2, limits[tpl.name], tpl.name)
         replaced = mat.charges.get(mat.roles.get("A", ""), 0) if kind == "a_site" else 0
         if entry.counterions:  # a declared ionic double layer: the counter-ions are listed, not placed
-            listed.append(counterions(entry.counterions, out[k] * (tpl.charge - replaced), tpl.name))
+            counterions(entry.counterions, out[k] * (tpl.charge - replaced), tpl.name)  # checks they balance
         elif not metal_core:
             charge += out[k] * (tpl.charge - replaced)
     neutral = [k for k, (e, _, _) in enumerate(groups) if e.role == "neutralize"]

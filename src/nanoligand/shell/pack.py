@@ -29,7 +29,7 @@ from scipy.spatial import cKDTree
 
 from nanoligand.shell import _pack as K
 from nanoligand.shell.templates import Template
-from nanoligand.validate.graph import donor_range_A
+from nanoligand.validate.graph import donor_range_A, nonmetals
 
 MARGIN_A = 0.05
 SPINS_DEG = tuple(range(0, 360, 30))
@@ -55,7 +55,8 @@ def variants(t: Template) -> tuple[np.ndarray, np.ndarray]:
         return t.conformers.copy(), np.zeros(1, np.int64)
     rots, rank = [], []
     if t.head == "mono":
-        for ti, tilt in enumerate(TILTS_DEG):
+        # a covalent graft keeps its tetrahedral Si–C–X angles: it only spins about its Si–C bond
+        for ti, tilt in enumerate((0.0,) if t.motif == "covalent" else TILTS_DEG):
             for si, spin in enumerate(SPINS_DEG):
                 rots.append(_rz(spin) @ _rx(tilt))
                 rank.append(ti * 100 + min(si, len(SPINS_DEG) - si))
@@ -115,7 +116,7 @@ class Packer:
     """
 
     def __init__(self, core_xyz, core_radius, core_metal_cls, core_present, core_neighbours, metals, templates,
-                 alt_tpl, alt_origin, alt_axes, alt_ok, fixed_hosts=None, core_acceptor=None,
+                 alt_tpl, alt_origin, alt_axes, alt_ok, fixed_hosts=None, core_acceptor=None, core_symbols=None,
                  margin: float = MARGIN_A):
         self.templates = templates
         self.alt_tpl = np.asarray(alt_tpl, np.int64)
@@ -160,6 +161,8 @@ class Packer:
         K.insert(np.nonzero(present)[0].astype(np.int64), self.xyz, self.origin, self.dims, self.head, self.nxt,
                  self.prv, self.cell_of)
         self.core_xyz = core_xyz
+        self.core_symbols = np.asarray(core_symbols) if core_symbols is not None else \
+            np.array([self.metals[c] if c >= 0 else "X" for c in core_metal_cls])
         self.core_metal_cls = np.asarray(core_metal_cls)
         self.core_neighbours = core_neighbours
         self.present = present
@@ -209,28 +212,30 @@ class Packer:
         for k in np.nonzero(self.fixed_hosts >= 0)[0]:
             h = int(self.fixed_hosts[k])
             self._store_hosts(k, slice(None), [(h, 2)] + [(x, 1) for x in self.core_neighbours[h]])
-        metal_idx = np.nonzero((self.core_metal_cls >= 0) & self.present)[0]
-        if len(metal_idx) == 0 or len(self.alt_tpl) == 0:
+        if len(self.alt_tpl) == 0:
             return
-        tree = cKDTree(self.core_xyz[metal_idx])
-        longest = {}
+        metal_idx = np.nonzero((self.core_metal_cls >= 0) & self.present)[0]
+        anion_idx = np.nonzero((self.core_metal_cls < 0) & self.present)[0]
+        trees = {True: cKDTree(self.core_xyz[anion_idx]) if len(anion_idx) else None,
+                 False: cKDTree(self.core_xyz[metal_idx]) if len(metal_idx) else None}
+        index = {True: anion_idx, False: metal_idx}
         for k in np.nonzero(self.fixed_hosts < 0)[0]:
             for a in np.nonzero(self.alt_ok[k])[0]:
                 t = self.templates[self.alt_tpl[k, a]]
                 if t.symbols[0] == "H" and t.head == "point":
                     continue
-                key = id(t)
-                if key not in longest:
-                    longest[key] = max((donor_range_A(m, t.symbols[d]) or (0, 0, 0))[2]
-                                       for m in self.metals for d in t.donors)
-                if longest[key] <= 0:
+                acceptor = t.symbols[t.donors[0]] not in nonmetals()  # a Z-type cation binds anions
+                tree = trees[acceptor]
+                if tree is None:
                     continue
                 pts = t.conformers[0][list(t.donors)] @ self.alt_axes[k, a].T + self.alt_origin[k, a]
                 found = []
                 for p, d_i in zip(pts, t.donors):
-                    for j in tree.query_ball_point(p, longest[key]):
-                        q = metal_idx[j]
-                        r = donor_range_A(self.metals[self.core_metal_cls[q]], t.symbols[d_i])
+                    for j in tree.query_ball_point(p, 3.6):
+                        q = index[acceptor][j]
+                        partner = self.core_symbols[q]
+                        r = donor_range_A(t.symbols[d_i], partner) if acceptor else \
+                            donor_range_A(partner, t.symbols[d_i])
                         if r is not None and np.linalg.norm(self.core_xyz[q] - p) <= r[2]:
                             found.append(int(q))
                 found = list(dict.fromkeys(found))

@@ -105,7 +105,10 @@ def relax_overlaps(packer, moving: np.ndarray, max_iterations: int = MAX_ITERATI
     if len(moving) == 0:
         return 0
     atoms = np.concatenate([packer._atoms(int(k)) for k in moving])
-    free = atoms[packer.depth[atoms] > 0]
+    # donors stay; so do the atoms bonded to a grafted C (its tetrahedral Si–C–X angles have no term here)
+    fixed_depth = np.concatenate([np.full(packer.size[k], 1 if packer.templates[packer.tpl_of[k]].motif == "covalent"
+                                          else 0) for k in moving])
+    free = atoms[packer.depth[atoms] > fixed_depth]
     if len(free) == 0:
         return 0
     parts = [[], [], [], [], [], []]

@@ -51,13 +51,19 @@ class Clashes:
 
 @lru_cache(maxsize=None)
 def _ionic_radius_A(element: str, charge: int) -> float | None:
-    """Shannon radius (CN VI) of a core cation: the table of ``data/validation.yaml``, else mendeleev."""
+    """Shannon radius (CN VI) of a core cation: the table of ``data/validation.yaml``, else the
+    Shannon table as mendeleev tabulates it (coordination nearest VI)."""
     table = tables()["ionic_radii_A"]
     if element in table:
         return float(table[element])
-    from nanoligand.shell.bonds import shannon_radius_A
+    from mendeleev import element as lookup
 
-    return shannon_radius_A(element, charge, 6)
+    roman = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10,
+             "XI": 11, "XII": 12}
+    rows = [(roman.get(r.coordination.rstrip("PYSQ"), 0), r.ionic_radius) for r in lookup(element).ionic_radii
+            if r.charge == charge and r.ionic_radius and r.ionic_radius > 0]
+    rows = [r for r in rows if r[0] > 0]
+    return min(rows, key=lambda r: (abs(r[0] - 6), r[0]))[1] / 100.0 if rows else None
 
 
 def contact_radii(g: Topology) -> np.ndarray:

@@ -234,8 +234,11 @@ def _core_bonds(sym, pos, is_core, metal) -> np.ndarray:
         b = b[sym[b] == e_x]
         if len(a) == 0 or len(b) == 0:
             continue
-        d, _ = cKDTree(pos[b]).query(pos[a], k=2 if e_m == e_x else 1)
-        d = d[:, 1] if e_m == e_x else d
+        if e_m == e_x:
+            d = cKDTree(pos[b]).query(pos[a], k=2)[0][:, 1]
+        else:  # measured from the scarcer element's side (a few Cl- on a CdSe core: their own Cd)
+            small, big = (a, b) if len(a) <= len(b) else (b, a)
+            d = cKDTree(pos[big]).query(pos[small])[0]
         d0 = float(np.median(d[np.isfinite(d)])) if np.isfinite(d).any() else 0.0
         if d0 <= 0 or d0 > MAX_CORE_BOND_A:
             continue

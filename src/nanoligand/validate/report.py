@@ -22,7 +22,7 @@ rule                   what fails                                               
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -31,10 +31,11 @@ from nanoligand.errors import SelfCheckError
 from nanoligand.tables import load_table
 from nanoligand.validate.contacts import Clashes, clashes
 from nanoligand.validate.graph import Topology, nonmetals, tables, topology
-from nanoligand.validate.ligand_geometry import Species, deviations, species_of
+from nanoligand.validate.ligand_geometry import Species, _hill as _hill_formula, deviations, species_of
 from nanoligand.validate.structure import Structure, as_structure
 
 CHALCOGENS = ("S", "Se", "Te")
+CAP_CH_A = 1.09  # C–H of methane, 1.085 Å (Gray & Robiette, Mol. Phys. 1979, 37, 1901; data/bonds.yaml)
 MAX_EXAMPLES = 5
 
 
@@ -170,22 +171,40 @@ def _ligand_table(g: Topology) -> _Ligands:
     bond_order = np.argsort(mol_of_bond, kind="stable")
     bcounts = np.bincount(mol_of_bond, minlength=n) if len(cov) else np.zeros(n, int)
     bond_groups = np.split(cov[bond_order], np.cumsum(bcounts)[:-1]) if n else []
+    # a fragment grafted to a covalent framework (Si–C) is perceived and compared with its bond to the
+    # framework closed by an H (C–H 1.09 Å along the Si–C bond): the alkyl it is, not a radical
+    caps: dict[int, list[tuple[int, np.ndarray]]] = {}
+    if g.framework is not None:
+        for c, d in g.coordination:
+            u = pos[c] - pos[d]
+            caps.setdefault(int(g.molecule[d]), []).append((int(local[d]), pos[d] + CAP_CH_A * u / np.linalg.norm(u)))
     groups: dict[tuple, list[int]] = {}
     keys = []
+    xyz_of = []
     for k, (a, b) in enumerate(zip(atoms, bond_groups)):
         lb = np.sort(local[b], axis=1) if len(b) else np.zeros((0, 2), int)
+        symbols = list(sym[a])
+        xyz_k = pos[a]
+        if k in caps:
+            extra = np.array([[d, len(a) + i] for i, (d, _) in enumerate(caps[k])])
+            lb = np.vstack([lb, extra])
+            symbols += ["H"] * len(caps[k])
+            xyz_k = np.vstack([xyz_k, [x for _, x in caps[k]]])
         lb = lb[np.lexsort((lb[:, 1], lb[:, 0]))] if len(lb) else lb
-        key = (tuple(sym[a]), lb.tobytes())
+        key = (tuple(symbols), lb.tobytes())
         keys.append(lb)
+        xyz_of.append(xyz_k)
         groups.setdefault(key, []).append(k)
     species: list[Species] = []
     species_id = np.zeros(n, int)
     bond_dev = np.full(n, np.nan)
     angle_dev = np.full(n, np.nan)
     for sid, (key, members) in enumerate(groups.items()):
-        xyz = pos[np.stack([atoms[m] for m in members])]
+        xyz = np.stack([xyz_of[m] for m in members])
         typical = _typical(xyz, keys[members[0]])
         sp = species_of(key[0], keys[members[0]], xyz[typical])
+        if members[0] in caps:  # report the graft as it is in the model, without the closing H
+            sp = replace(sp, formula=_hill_formula(key[0][:len(atoms[members[0]])]))
         species.append(sp)
         species_id[members] = sid
         db, da = deviations(sp, xyz)
@@ -365,11 +384,13 @@ def _composition_rule(s: Structure, g: Topology, lig: _Ligands) -> Rule:
     found = Counter(lig.species[i].formula for i in lig.species_id)
     cations, anions = _ionic_core(g)
     core_q = _formal_charge_of_core(g) if anions.any() and g.framework is None else None
-    net = None if core_q is None else core_q + int(sum(lig.species[i].charge for i in lig.species_id))
+    claims = s.claims or {}
+    listed = int(claims.get("counterion_charge", 0))  # a declared diffuse layer: listed, not in the file
+    net = None if core_q is None else core_q + int(sum(lig.species[i].charge for i in lig.species_id)) + listed
     problems = []
     if net not in (None, 0):
-        problems.append(f"net formal charge {net:+d} e (core {core_q:+d}, ligands {net - core_q:+d})")
-    claims = s.claims or {}
+        problems.append(f"net formal charge {net:+d} e (core {core_q:+d}, ligands {net - core_q - listed:+d}"
+                        + (f", listed counter-ions {listed:+d}" if listed else "") + ")")
     for formula, n in (claims.get("ligands") or {}).items():
         if found.get(formula, 0) != n:
             problems.append(f"{formula}: {found.get(formula, 0)} found, {n} claimed")

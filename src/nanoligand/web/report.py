@@ -84,7 +84,7 @@ def summary_rows(r: StudyResult) -> list[tuple[str, Any]]:
     if r.capped:
         rows += [("model atoms", m["n_atoms"]), ("ligands per dot", m["composition"]["ligands_total"]),
                  ("model net charge (e)", m["net_charge"]),
-                 ("closest atom pair (Å)", m["min_interatomic_distance_A"]),
+                 ("validation", "valid: every rule passed" if m["valid"] else "invalid (see the manifest)"),
                  ("organic mass fraction", m["organic_mass_fraction"]),
                  ("molar mass (g/mol)", m["composition"]["molar_mass_g_mol"])]
     return rows
@@ -110,9 +110,9 @@ def composition_html(r: StudyResult) -> str:
         return "<p>No shell in this study (shell: none).</p>"
     m, c = r.manifest, r.manifest["composition"]
     shell = m["shell"]
-    entries = _table(["ligand", "bound form", "motif", "role", "placed", "site", "bond (Å)"],
+    entries = _table(["ligand", "bound form", "motif", "role", "placed", "site", "residue"],
                      [(e["ligand"], e["bound_form"], e["motif"], e["role"], e["placed"], e["site_kind"],
-                       e["bond_length_A"]) for e in shell["entries"]])
+                       e["resname"]) for e in shell["entries"]])
     names = list(c["ligands"])
     by_facet = _table(["facet family", *names],
                       [(f, *(c["ligands_by_facet"].get(f, {}).get(n, 0) for n in names))

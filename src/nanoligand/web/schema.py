@@ -85,7 +85,7 @@ class Study(_Strict):
     ratio: float | None = Field(default=None, gt=0)
     aspect: float | None = Field(default=None, gt=0)
     shell: Union[Literal["native", "none"], list[ShellEntry]] = "native"
-    allow_clashes: bool = False
+    allow_invalid: bool = False
     equilibria: Equilibria | None = None
     properties: Properties = Field(default_factory=Properties)
 

@@ -65,7 +65,7 @@ def run_study(study: Study, progress: Progress | None = None, limits: str = "cli
         shell = "native" if study.shell == "native" else {"entries": [e.model_dump(exclude_none=True)
                                                                       for e in study.shell]}
         model = build_nanocrystal(study.material, study.diameter_nm, study.shape, study.termination, shell=shell,
-                                  allow_clashes=study.allow_clashes, **geometry)
+                                  allow_invalid=study.allow_invalid, **geometry)
         manifest = model.to_dict()
     n_atoms = len(model.atoms)
     if n_atoms > LIMITS[limits]["atoms"]:
