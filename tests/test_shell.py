@@ -107,12 +107,13 @@ def test_chloride_shell_is_neutral_and_symmetric(material, shape, diameter):
     # one Cl- per excess charge, each on its own site
     assert len(p.sites) == qd.census.net_charge
     assert len(np.unique(p.sites)) == len(p.sites)
-    # equivalent faces (one symmetry orbit) carry equal counts, +-1 where the count cannot divide;
-    # a ligand on the edge between two equivalent faces counts half for each
+    # equivalent faces (one symmetry orbit) carry nearly equal counts: a site on the edge between two
+    # faces counts half for each, and each face's quota is the orbit's mean demand, so they differ by
+    # the one-ligand rounding plus the edge sites, which may go to either face (at most one per face)
     for o in np.unique(r.sites.orbit[r.sites.orbit >= 0]):
         faces = np.unique(r.sites.face[r.sites.orbit == o])
         per = r.sites.face_counts(p.sites, faces)
-        assert per.max() - per.min() <= 1, (o, per)
+        assert per.max() - per.min() <= 2, (o, per)
 
 
 def test_mixed_neutralizing_shares_split_the_charge():

@@ -48,7 +48,7 @@ from nanoligand.core.facets import family_label, miller_of, plane_orbits
 
 NO_FACET = "-"
 #: relative deviation of the built diameter from the requested one above which the census warns
-DIAMETER_WARN_FRACTION = 0.10
+DIAMETER_WARN_FRACTION = 0.05
 ROLES = ("bulk", "facet", "edge", "vertex", "adatom", "capping")
 _SPHERE_QUADRATURE_POINTS = 20000
 

@@ -315,7 +315,7 @@ def _choose(qd, sites: SiteSet, groups, usable: list[np.ndarray], n: dict[int, i
             pool = pool[~used[pool]]
             total = sum(n[g] for g in neutral)
             _enough(groups, neutral, total, len(pool), kind)
-            face_demand = _by_face(sites, demand, np.nonzero(sites.kind == kind)[0])
+            face_demand = _orbit_mean(sites, _by_face(sites, demand, np.nonzero(sites.kind == kind)[0]))
             quotas = choose.face_quotas(sites.face[pool], face_demand, total, choose.capacity(sites, pool))
             priority = demand.copy()  # within each face, the sites under-coordinated cations need come first
             priority[choose.must_sites(qd, sites, pool)] += 100.0
@@ -359,6 +359,16 @@ def _face_area(qd) -> dict[int, float]:
     out = {int(f): float(x) for f, x in enumerate(a)}
     out[-1] = float(np.mean(a)) if len(a) else 1.0
     return out
+
+
+def _orbit_mean(sites: SiteSet, per_face: dict[int, float]) -> dict[int, float]:
+    """Each face's value replaced by the mean over its symmetry orbit: equivalent faces get equal
+    quotas whichever face the edge sites were assigned to."""
+    orbit_of = {int(f): int(o) for f, o in zip(sites.face, sites.orbit) if f >= 0}
+    total: dict[int, list[float]] = {}
+    for f, v in per_face.items():
+        total.setdefault(orbit_of.get(f, -1 - f), []).append(v)
+    return {f: float(np.mean(total[orbit_of.get(f, -1 - f)])) for f in per_face}
 
 
 def _by_face(sites: SiteSet, values: np.ndarray, idx: np.ndarray) -> dict[int, float]:

@@ -18,7 +18,7 @@ Examples
 >>> from nanoligand.validate.ligand_geometry import perceive
 >>> m = perceive(["O", "H"], [(0, 1)], np.array([[0, 0, 0], [0, 0, 0.97]]))
 >>> m.charge, m.smiles
-(-1, '[OH-]')
+(-1, '[H][O-]')
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ rule                   what fails                                               
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -365,6 +366,12 @@ def _residue_rule(g: Topology) -> Rule:
                 f"{n_bad} residues disagree with the bonds" if n_bad else "residues match the molecules", bad)
 
 
+def _neutral(formula: str) -> str:
+    """A formula without its charge (a thiolate on gold is RS- or RS* by convention only: the atoms
+    are what is compared; the charge has its own check)."""
+    return re.sub(r"[+-]\d*$", "", formula)
+
+
 def _formal_charge_of_core(g: Topology) -> int | None:
     """Sum of the core ions' formal charges, or None if an element's charge is not tabulated."""
     sym = g.structure.symbols
@@ -381,7 +388,7 @@ def _formal_charge_of_core(g: Topology) -> int | None:
 
 
 def _composition_rule(s: Structure, g: Topology, lig: _Ligands) -> Rule:
-    found = Counter(lig.species[i].formula for i in lig.species_id)
+    found = Counter(_neutral(lig.species[i].formula) for i in lig.species_id)
     cations, anions = _ionic_core(g)
     core_q = _formal_charge_of_core(g) if anions.any() and g.framework is None else None
     claims = s.claims or {}
@@ -391,10 +398,13 @@ def _composition_rule(s: Structure, g: Topology, lig: _Ligands) -> Rule:
     if net not in (None, 0):
         problems.append(f"net formal charge {net:+d} e (core {core_q:+d}, ligands {net - core_q - listed:+d}"
                         + (f", listed counter-ions {listed:+d}" if listed else "") + ")")
+    claimed = Counter()
     for formula, n in (claims.get("ligands") or {}).items():
+        claimed[_neutral(formula)] += n
+    for formula, n in claimed.items():
         if found.get(formula, 0) != n:
             problems.append(f"{formula}: {found.get(formula, 0)} found, {n} claimed")
-    for formula in set(found) - set(claims.get("ligands") or {}) if claims.get("ligands") else ():
+    for formula in set(found) - set(claimed) if claimed else ():
         problems.append(f"{formula}: {found[formula]} found, none claimed")
     measured = {"ligands": dict(found), "net_charge": net}
     detail = "; ".join(problems) if problems else (
