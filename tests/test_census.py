@@ -90,5 +90,11 @@ def test_molar_mass_is_the_sum_of_atomic_weights(pbs_seed004):
 
 
 def test_warnings_for_off_size_builds():
-    census = cached_core("CsPbI3", 2.0, "platelet", "BX2").census
+    # a platelet's thickness moves in whole PbI2 layers (a = 0.624 nm): 1.4 nm cannot be built, the
+    # nearest is two lattice constants plus a layer (~2.0 nm), +40 % or more off -> a warning
+    census = cached_core("CsPbI3", 1.4, "platelet", "BX2").census
+    off = census.diameter_nm / 1.4 - 1
+    assert off > 0.3
     assert any("off the requested" in w for w in census.warnings)
+    # a request the lattice meets within 5 % gives none
+    assert not any("off the requested" in w for w in cached_core("CsPbI3", 2.0, "platelet", "BX2").census.warnings)

@@ -18,8 +18,10 @@ it: atoms ``p`` (of ligand k) and ``q`` overlap when ``d < r_p + r_q - 0.4 + mar
   skipped; two donors on one metal are not (they keep their van der Waals distance);
 * within one ligand, only atoms more than three bonds apart count.
 
-A ligand's score is the sum over its overlapping pairs of ``1 + SEVERITY · overlap²``: zero exactly
-when it overlaps nothing, and a deep overlap weighs more than several shallow ones.
+A ligand's score is the sum over its overlapping pairs of ``1 + SEVERITY · overlap²``, times
+``CORE_WEIGHT`` for a core atom: zero exactly when it overlaps nothing, a deep overlap weighs more
+than several shallow ones, and an overlap with the core (which the relaxation cannot remove: the
+core does not move) more than any between ligands.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import numpy as np
 
 CELL_A = 3.7
 SEVERITY = 10.0  # a deep overlap weighs more than several shallow ones
+CORE_WEIGHT = 100.0  # an overlap with the core weighs more: relaxation turns torsions, it cannot move the core
 OVERLAP_A = 0.4
 HBOND_MIN_A = 1.5
 
@@ -113,7 +116,7 @@ def score_points(pts, k, t_radius, t_depth, t_short, t_polar_h, t_acceptor, limi
                                     skip = True
                             if not skip and d2 < lim * lim:
                                 ov = lim - np.sqrt(d2)
-                                s += 1.0 + SEVERITY * ov * ov
+                                s += (1.0 + SEVERITY * ov * ov) * (CORE_WEIGHT if m < 0 else 1.0)
                                 worst = max(worst, ov + OVERLAP_A - margin)
                                 if s > limit and not deepest:
                                     return s
