@@ -46,6 +46,7 @@ e2e: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q tests/e2e
 
 bench: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python benchmarks/bench_cores.py
 	cd benchmarks && ../$(BIN)/python bench_ligands.py
 	$(BIN)/python benchmarks/bench_equilibria.py

@@ -1,21 +1,24 @@
-"""Capped-shell benchmark: nanoligand against CAT 1.1.0, side by side, plus a 20 nm PbS dot.
+"""Capped shells: nanoligand, CAT 1.1.0 and Packmol on the same cores, every output through the validator.
 
-Case A (the issue's benchmark): a 10 nm zinc-blende CdSe dot (Wulff, {111} 1.0, {-1-1-1} 1.5,
-{100} 1.3, cation-rich: +1098 e) with a full oleate shell (1098 oleates, one per excess charge).
-nanoligand builds core and shell and writes PDB + JSON; the same core goes to CAT as xyz with a Cl
-placeholder on each of the 1098 sites nanoligand used, and CAT attaches oleate (SMILES) to each.
-Both results are checked the same way here: atom pairs of different residues closer than 2 Å and
-sites left empty.
+Cases: zinc-blende CdSe with its native shell (cation-rich tetrahedron, one oleate per excess Cd
+charge) at 4 nm and 10 nm, and (``--big``) the 20 nm seed-004 PbS native shell.
 
-Case B: a 20 nm seed-004 PbS dot with its native shell (oleate + OH per excess Pb), time and peak
-memory in a fresh process.
+* nanoligand builds core and shell (self-check off, so that a failing model is reported instead of
+  raised) and writes extxyz + PDB + JSON; the time includes the files but not the validation, which
+  is timed on its own.
+* CAT gets the model's core (the atoms nanoligand kept) as xyz with a Cl placeholder on the first
+  carboxylate O of every oleate nanoligand placed, and attaches oleic acid (SMILES; its ``split``
+  option removes the acidic H) through ``../shared/bench/cat/run_one.sh`` (own venv,
+  ``setup_cat_env.sh`` installs it).
+* Packmol (PyPI wheel ``packmol``) gets the same core as a fixed structure and one oleate per site, the
+  first carboxylate O of each constrained inside a 0.5 Å sphere on nanoligand's O position,
+  tolerance 2.0 Å.
 
-Timings are wall clock on this machine with numba's compiled kernels cached (one warm-up build in
-the same process first; the first run after installation compiles them once, ~20 s). CAT runs
-through ``../shared/bench/cat/run_one.sh`` (its own venv; ``setup_cat_env.sh`` installs it); without
-that venv case A reports nanoligand alone.
+All three outputs go through ``nanoligand.validate``; the table lists its verdict and the failed rules.
+Timings are wall clock on this machine with numba's kernels compiled and MMFF templates cached (a
+warm-up build in the same process first).
 
-Usage: python benchmarks/bench_shell.py [--cat-venv /tmp/cat-venv] [--skip-big]
+Usage: python benchmarks/bench_shell.py [--sizes 4 10] [--cat-venv /tmp/cat-venv] [--big]
 Writes benchmarks/results_shell.json; docs/benchmarks.md quotes it.
 """
 
@@ -25,6 +28,8 @@ import argparse
 import json
 import os
 import re
+import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,101 +37,126 @@ import time
 from pathlib import Path
 
 import numpy as np
-from scipy.spatial import cKDTree
+from ase import Atoms
+from ase.io import write
 
 HERE = Path(__file__).resolve().parent
 CAT_DIR = HERE.parent.parent / "shared" / "bench" / "cat"
-OLEIC_ACID = "CCCCCCCC/C=C\\CCCCCCCC(=O)O"  # CAT splits the acidic H off (optional.ligand.split = True)
-CDSE = dict(material="CdSe", diameter_nm=10.0, shape="wulff", termination="cation_rich",
-            facet_energies={"111": 1.0, "-1-1-1": 1.5, "100": 1.3})
+OLEIC_ACID = "CCCCCCCC/C=C\\CCCCCCCC(=O)O"
+PACKMOL_TOLERANCE_A = 2.0
+ANCHOR_RADIUS_A = 0.5
 
 
-def pairs_below(xyz: np.ndarray, residue: np.ndarray, bonded: set | None = None, limit: float = 2.0):
-    """Atom pairs of different residues closer than ``limit`` (bonded pairs excepted) and the minimum."""
-    pairs = cKDTree(xyz).query_pairs(limit, output_type="ndarray")
-    if len(pairs) == 0:
-        return 0, None
-    keep = residue[pairs[:, 0]] != residue[pairs[:, 1]]
-    if bonded:
-        keep &= np.array([tuple(p) not in bonded for p in pairs.tolist()])
-    p = pairs[keep]
-    d = np.linalg.norm(xyz[p[:, 0]] - xyz[p[:, 1]], axis=1)
-    return int(len(p)), (float(d.min()) if len(d) else None)
+def verdict(report) -> dict:
+    """The validator's verdict in a few numbers."""
+    return {"valid": report.ok, "n_atoms": report.n_atoms, "validated_ligands": len(report.ligands),
+            "clashscore": report.rule("clashscore").measured,
+            "failed": {r.name: r.detail for r in report.failed}}
 
 
-def run_nanoligand(workdir: Path) -> dict:
+def run_nanoligand(material: str, diameter_nm: float, work: Path) -> tuple[dict, object]:
     from nanoligand.nanocrystal import build_nanocrystal
+    from nanoligand.validate import validate
 
-    build_nanocrystal("CdSe", 3.0, shell=[{"ligand": "oleic acid", "motif": "X", "role": "neutralize"}])  # warm-up
     t0 = time.perf_counter()
-    nc = build_nanocrystal(**CDSE, shell=[{"ligand": "oleic acid", "motif": "X", "role": "neutralize"}])
+    nc = build_nanocrystal(material, diameter_nm, shell="native", allow_invalid=True)
     t_build = time.perf_counter() - t0
-    nc.write(workdir / "cdse_10nm.pdb")
-    nc.write(workdir / "cdse_10nm.json")
-    t_total = time.perf_counter() - t0
-    atoms = nc.atoms
-    bonded = {tuple(sorted(b)) for b in nc.bonds.tolist()}
-    n, dmin = pairs_below(atoms.positions, atoms.arrays["residue"], bonded)
-    sites = nc.result.placed[0]
-    return {"seconds_without_files": round(t_build, 2), "seconds": round(t_total, 2), "ligands": len(sites.sites),
-            "sites": int(nc.bare.census.net_charge), "empty_sites": int(nc.bare.census.net_charge) - len(sites.sites),
-            "pairs_below_2A": n, "min_distance_A": round(dmin, 3) if dmin else None, "n_atoms": len(atoms),
-            "_nc": nc}
+    stem = work / f"{material}_{diameter_nm:g}nm"
+    for suffix in (".extxyz", ".pdb", ".json"):
+        nc.write(stem.with_suffix(suffix))
+    t_files = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    report = validate(nc.atoms)
+    t_val = time.perf_counter() - t1
+    comp = nc.composition
+    out = {"seconds_with_files": round(t_files, 2), "seconds_without_files": round(t_build, 2),
+           "validate_seconds": round(t_val, 2), "ligands": comp["ligands"],
+           "density_per_nm2": comp["ligand_density_per_nm2"], "diameter_nm": nc.bare.census.diameter_nm,
+           **verdict(report)}
+    return out, nc
 
 
-def cat_core(nc, path: Path) -> int:
-    """The bare core as xyz with a Cl placeholder on every site nanoligand used."""
-    core = nc.bare.atoms
-    anchors = np.vstack([p.anchors for p in nc.result.placed])
-    symbols = list(core.get_chemical_symbols()) + ["Cl"] * len(anchors)
-    xyz = np.vstack([core.positions, anchors])
-    lines = [str(len(symbols)), "CdSe 10 nm core with Cl placeholders at the X sites"]
-    lines += [f"{s} {x:.5f} {y:.5f} {z:.5f}" for s, (x, y, z) in zip(symbols, xyz)]
-    path.write_text("\n".join(lines) + "\n")
-    return len(anchors)
+def oleate_sites(nc) -> tuple[Atoms, np.ndarray, object]:
+    """The kept core, the first donor O of every oleate, and the oleate template."""
+    core = nc.bare.atoms[nc.keep]
+    core = Atoms(core.get_chemical_symbols(), positions=core.positions)
+    groups = [p for p in nc.result.placed if len(p.sites) and p.template.n_atoms > 1]
+    tpl = groups[0].template
+    anchors = np.array([c[tpl.donors[0]] for p in groups for c in p.coords])
+    return core, anchors, tpl
 
 
-def run_cat(venv: Path, workdir: Path, core_xyz: Path, n_sites: int, write: bool) -> dict:
-    name = "cat_files" if write else "cat_nofiles"
-    env = dict(os.environ, VENV=str(venv), WRITE="True" if write else "False")
-    if not write:
-        env["FMT"] = "[]"
-    out = subprocess.run(["bash", str(CAT_DIR / "run_one.sh"), str(workdir), str(core_xyz), "Cl", name, OLEIC_ACID],
+def _wall(text: str) -> float:
+    m = re.match(r"(?:(\d+):)?(\d+):([\d.]+)", text)
+    return (int(m.group(1) or 0) * 3600 + int(m.group(2)) * 60 + float(m.group(3))) if m else float("nan")
+
+
+def run_cat(venv: Path, work: Path, core: Atoms, anchors: np.ndarray) -> dict:
+    from nanoligand.validate import validate
+
+    xyz = work / "cat_core.xyz"
+    write(xyz, core + Atoms("Cl" * len(anchors), positions=anchors))
+    env = dict(os.environ, VENV=str(venv), WRITE="True")
+    out = subprocess.run(["bash", str(CAT_DIR / "run_one.sh"), str(work), str(xyz), "Cl", "cat", OLEIC_ACID],
                          env=env, capture_output=True, text=True, timeout=3600)
     fields = out.stdout.strip().split("\t")
-    wall = fields[2] if len(fields) > 2 else "nan"
-    m = re.match(r"(?:(\d+):)?(\d+):([\d.]+)", wall)
-    seconds = (int(m.group(1) or 0) * 3600 + int(m.group(2)) * 60 + float(m.group(3))) if m else float("nan")
-    res = {"seconds": round(seconds, 1), "exit": fields[1] if len(fields) > 1 else "?",
+    res = {"seconds_with_files": round(_wall(fields[2]), 1) if len(fields) > 2 else None,
            "peak_rss_MB": round(int(fields[3]) / 1024, 1) if len(fields) > 3 and fields[3].isdigit() else None}
-    pdbs = sorted((workdir / name / "qd").glob("*.pdb")) if write else []
-    if pdbs:
-        xyz, resid, elems = [], [], []
-        for line in pdbs[0].read_text().splitlines():
-            if line.startswith(("ATOM", "HETATM")):
-                xyz.append([float(line[30:38]), float(line[38:46]), float(line[46:54])])
-                resid.append((line[21], int(line[22:26])))
-                elems.append(line[76:78].strip().upper())
-        xyz = np.array(xyz)
-        _, rid = np.unique(np.array([f"{c}{r}" for c, r in resid]), return_inverse=True)
-        n, dmin = pairs_below(xyz, rid)
-        placed = len(set(resid)) - 1  # residues besides the core
-        res.update({"pairs_below_2A": n, "min_distance_A": round(dmin, 3) if dmin else None,
-                    "ligands": placed, "empty_sites": n_sites - placed, "left_Cl": elems.count("CL")})
-    return res
+    pdbs = sorted((work / "cat" / "qd").glob("*.pdb"))
+    if not pdbs:
+        return res | {"error": (out.stderr or out.stdout).strip().splitlines()[-1:] or "no output"}
+    text = pdbs[0].read_text()
+    resids = {line[17:26] for line in text.splitlines() if line.startswith(("ATOM", "HETATM"))}
+    res["ligands"] = len(resids) - 1
+    res["left_Cl"] = sum(1 for line in text.splitlines() if line.startswith(("ATOM", "HETATM"))
+                         and line[76:78].strip().upper() == "CL")
+    return res | verdict(validate(pdbs[0]))
+
+
+def run_packmol(work: Path, core: Atoms, anchors: np.ndarray, tpl, timeout_s: int) -> dict:
+    from nanoligand.validate import validate
+
+    exe = shutil.which("packmol") or str(Path(sys.executable).with_name("packmol"))
+    if not Path(exe).exists():
+        return {"error": "packmol not installed (pip install packmol)"}
+    write(work / "pm_core.pdb", core)
+    lig = Atoms(tpl.symbols, positions=tpl.conformers[0])
+    write(work / "pm_oleate.pdb", lig)
+    anchor = tpl.donors[0] + 1
+    lines = [f"tolerance {PACKMOL_TOLERANCE_A}", "filetype pdb", "output pm_out.pdb", "seed 1",
+             "structure pm_core.pdb", "  number 1", "  fixed 0. 0. 0. 0. 0. 0.", "end structure"]
+    for x, y, z in anchors:
+        lines += ["structure pm_oleate.pdb", "  number 1", f"  atoms {anchor}",
+                  f"    inside sphere {x:.3f} {y:.3f} {z:.3f} {ANCHOR_RADIUS_A}", "  end atoms", "end structure"]
+    (work / "pm.inp").write_text("\n".join(lines) + "\n")
+    t0 = time.perf_counter()
+    try:
+        with open(work / "pm.inp") as inp:
+            out = subprocess.run([exe], stdin=inp, cwd=work, capture_output=True, text=True, timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        return {"error": f"no result within {timeout_s} s", "seconds_with_files": timeout_s}
+    res = {"seconds_with_files": round(time.perf_counter() - t0, 1), "ligands": len(anchors),
+           "converged": "Success!" in out.stdout}
+    final = work / "pm_out.pdb"
+    if not final.exists():
+        final = work / "pm_out.pdb_FORCED"
+    if not final.exists():
+        return res | {"error": "packmol wrote no structure"}
+    return res | verdict(validate(final))
 
 
 def run_big() -> dict:
+    """20 nm PbS seed004 native shell in a fresh process: time and peak memory."""
     code = r"""
 import json, resource, time
 from nanoligand.nanocrystal import build_nanocrystal
-build_nanocrystal("PbS", 3.0, shell="native")
+build_nanocrystal("PbS", 3.0, shell="native", allow_invalid=True)
 t = time.perf_counter()
-nc = build_nanocrystal("PbS", 20.0, "truncated-octahedron", shell="native", allow_clashes=True)
+nc = build_nanocrystal("PbS", 20.0, shell="native", allow_invalid=True)
 tb = time.perf_counter() - t
-d = nc.to_dict()
-print(json.dumps({"seconds": round(tb, 1), "n_atoms": d["n_atoms"], "ligands": d["ligands"],
-                  "pairs_below_2A": d["pairs_below_2A"], "clashing_ligands": d["shell"]["relief"]["clashing_ligands"],
+v = nc.validation
+print(json.dumps({"seconds": round(tb, 1), "n_atoms": len(nc.atoms), "valid": v.ok,
+                  "failed": [r.name for r in v.failed], "ligands": nc.composition["ligands"],
                   "peak_rss_MB": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=7200)
@@ -137,33 +167,36 @@ print(json.dumps({"seconds": round(tb, 1), "n_atoms": d["n_atoms"], "ligands": d
 
 def main() -> None:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=float, nargs="+", default=[4.0, 10.0])
     ap.add_argument("--cat-venv", default="/tmp/cat-venv")
-    ap.add_argument("--skip-big", action="store_true")
+    ap.add_argument("--packmol-timeout", type=int, default=900)
+    ap.add_argument("--big", action="store_true")
     args = ap.parse_args()
-    results: dict = {"machine": f"{os.cpu_count()} cores", "case_a": CDSE | {"ligand": "oleate"}}
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        nl = run_nanoligand(work)
-        nc = nl.pop("_nc")
-        results["nanoligand"] = nl
-        print("nanoligand", nl, flush=True)
-        venv = Path(args.cat_venv)
-        if (venv / "bin" / "init_cat").exists():
-            core = work / "cdse_10nm_cl.xyz"
-            n_sites = cat_core(nc, core)
-            results["cat_files"] = run_cat(venv, work, core, n_sites, write=True)
-            print("CAT (files)", results["cat_files"], flush=True)
-            results["cat_nofiles"] = run_cat(venv, work, core, n_sites, write=False)
-            print("CAT (no files)", results["cat_nofiles"], flush=True)
-            results["speedup_with_files"] = round(results["cat_files"]["seconds"] / nl["seconds"], 1)
-            results["speedup_without_files"] = round(results["cat_nofiles"]["seconds"] / nl["seconds_without_files"], 1)
-        else:
-            results["cat"] = f"not run: no CAT venv at {venv} (../shared/bench/cat/setup_cat_env.sh)"
-    if not args.skip_big:
-        results["pbs_20nm"] = run_big()
-        print("PbS 20 nm", results["pbs_20nm"], flush=True)
+    from nanoligand.nanocrystal import build_nanocrystal
+
+    build_nanocrystal("CdSe", 2.5, shell="native", allow_invalid=True)  # warm-up: kernels, template cache
+    results: dict = {"machine": f"{os.cpu_count()} cores", "cases": {}}
+    venv = Path(args.cat_venv)
+    for d in args.sizes:
+        case: dict = {}
+        with tempfile.TemporaryDirectory() as tmp:
+            work = Path(tmp)
+            case["nanoligand"], nc = run_nanoligand("CdSe", d, work)
+            print(f"CdSe {d:g} nm nanoligand", case["nanoligand"], flush=True)
+            core, anchors, tpl = oleate_sites(nc)
+            if (venv / "bin" / "init_cat").exists():
+                case["cat"] = run_cat(venv, work, core, anchors)
+            else:
+                case["cat"] = {"error": f"no CAT venv at {venv} (../shared/bench/cat/setup_cat_env.sh)"}
+            print(f"CdSe {d:g} nm CAT", case["cat"], flush=True)
+            case["packmol"] = run_packmol(work, core, anchors, tpl, args.packmol_timeout)
+            print(f"CdSe {d:g} nm Packmol", case["packmol"], flush=True)
+        results["cases"][f"CdSe {d:g} nm native"] = case
+    if args.big:
+        results["PbS 20 nm native"] = run_big()
+        print("PbS 20 nm", results["PbS 20 nm native"], flush=True)
+    results["peak_rss_MB_this_process"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     (HERE / "results_shell.json").write_text(json.dumps(results, indent=2) + "\n")
-    print(json.dumps({k: v for k, v in results.items() if k.startswith("speedup")}))
 
 
 if __name__ == "__main__":

@@ -1,1 +1,1 @@
-"""Ligand shells on nanocrystal cores: binding sites, recipes, placement, clash relief."""
+"""Ligand shells on nanocrystal cores: binding sites, recipes, placement, packing and relaxation."""

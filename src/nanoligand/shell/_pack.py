@@ -8,9 +8,9 @@ The overlap rule is the validator's (:mod:`nanoligand.validate.contacts`), kept 
 it: atoms ``p`` (of ligand k) and ``q`` overlap when ``d < r_p + r_q - 0.4 + margin``, except
 
 * ``q`` a core atom the ligand is bonded to: skipped for atoms at most ``level`` bonds from a donor
-  (``host_level``): 0 for the metals a donor binds (only the bond itself: with ionic radii for
-  cations, the 1-3 and 1-4 contacts of an ionic core clear the rule on their own, and a chain folded
-  into its own metal must not be excused), 2 and 1 for a covalent host and its neighbours (a graft's
+  (``host_level``): 0 for the metals a donor binds and their core neighbours (the donor alone: its
+  bond and its 1-3 contacts, as the validator excuses them; a chain folded into its own metal must
+  not be excused), 2 and 1 for a covalent host and its neighbours (a graft's
   Si, a proton's O: pairs within three bonds, as MolProbity skips them);
 * ``q`` any other core metal: ligand atoms with a tabulated metal–element pair (O, S, N ...) stay
   beyond the bond-valence shortest bond (``short``);

@@ -6,8 +6,12 @@
    distances from the metals); a site no placement fits is no candidate;
 3. counts (:mod:`.counts`: neutrality, coverage, footprint limit);
 4. sites (:mod:`.choose`: neutralizing X ligands by electron-counting demand per face, coverage
-   entries by face area, the largest ligand of a mixed shell first);
-5. packing (:mod:`.pack`: variants that keep every donor bonded, sweeps, Monte Carlo); ligands of a
+   entries by face area, the largest ligand of a mixed shell first; an ``X2`` proton needs a clear
+   surface O);
+5. head layout (:mod:`.layout`: which placement each chosen site takes, annealed so that donors of
+   neighbouring ligands keep their distance);
+6. packing (:mod:`.pack`: conformer and rotation variants that keep every donor bonded, sweeps,
+   L-BFGS relaxation of tails (:mod:`.relax`), a repair pass around deep overlaps); ligands of a
    coverage entry that leave the charge as it was and still overlap are dropped and reported as a
    shortfall; a neutralizing ligand is never dropped (its count is the charge).
 

@@ -5,9 +5,10 @@ not within three bonds of each other in the model's bond graph (covalent, core a
 bonds) — MolProbity's rule (Word et al., J. Mol. Biol. 1999, 285, 1711; its clashscore is clashes
 per 1000 atoms). Two exceptions to the three-bond excuse: two different ligands are never excused
 by a path through the metal they share (their donors keep their van der Waals distance), and on an
-ionic or metallic core a ligand atom and a core atom are excused only if bonded (with ionic radii
-for the cations the natural 1-3 and 1-4 contacts clear the rule anyway; a chain folded back into
-its own metal must not hide behind the donor's bond).
+ionic or metallic core a ligand atom and a core atom are excused only as a donor's own contacts:
+the donor with the metal it binds (1-2) and with that metal's core neighbours (1-3); the rest of a
+ligand gets no excuse through the core (with ionic radii for the cations its natural contacts clear
+the rule anyway; a chain folded back into its own metal must not hide behind the donor's bond).
 Radii are in ``data/validation.yaml``: van der Waals radii for ligand atoms, core anions and metal
 cores, the Shannon ionic radius for the cations of an ionic core. Pairs inside the core are not
 counted (an ionic lattice is not held together by van der Waals contacts), nor are hydrogen bonds

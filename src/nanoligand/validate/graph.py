@@ -12,10 +12,9 @@ Four kinds of bond, each found with one KD-tree query:
   table gives for that pair (``data/validation.yaml``, each row cited); closer than the range is a
   *short contact*, a failure.
 * **hydrogen bond** — an N–H or O–H of a molecule and a core anion with H···A within the table's
-  range and an N–H···A angle of at least 120°.
+  range and an N–H···A angle of at least 110° (IUPAC, Arunan et al. 2011).
 
-The *core* is every metal atom, every single-atom non-metal (S²⁻, Se²⁻, O²⁻, halide) bonded to a
-metal, and the framework of a covalent core (Si, Ge) with its H caps; the *ligands* are the other
+The *core* is every metal atom, every single-atom non-metal other than H (S²⁻, Se²⁻, O²⁻, halide), and the framework of a covalent core (Si, Ge) with its H caps; the *ligands* are the other
 molecules. A proton on a surface oxide O makes that O–H a two-atom molecule (a surface hydroxyl).
 
 Examples
@@ -44,7 +43,7 @@ COVALENT_TOLERANCE_A = 0.45
 CORE_SHELL_FACTOR = 1.2
 MAX_CORE_BOND_A = 4.5  # no first-shell core bond is longer (Cs–Br in CsPbBr3, the longest here, is 4.2 Å)
 FRAMEWORK_MIN_ATOMS = 10  # a covalent core: at least this many Si (Ge) atoms bonded to each other
-HBOND_MIN_ANGLE_DEG = 120.0
+HBOND_MIN_ANGLE_DEG = 110.0  # IUPAC geometric criterion (data/validation.yaml, hydrogen_bonds)
 #: most bonds a non-metal atom makes (more means two molecules overlap)
 MAX_VALENCE = {"H": 1, "C": 4, "N": 4, "O": 2, "F": 1, "Cl": 1, "Br": 1, "I": 1, "S": 6, "Se": 6, "P": 6, "Si": 4}
 

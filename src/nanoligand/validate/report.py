@@ -9,13 +9,13 @@ rule                   what fails                                               
 ``short_contacts``     a ligand atom closer to a core metal than the bond-valence shortest bond    fail
 ``ligand_bonds``       a bond length off its MMFF94 copy by more than ``bond_deviation_A``         fail
 ``ligand_angles``      a bond angle off its MMFF94 copy by more than ``angle_deviation_deg``       fail
-``clashscore``         overlaps ≥ 0.4 Å per 1000 atoms above ``clashscore_max``; any ≥ 0.9 Å       fail
+``clashscore``         overlaps ≥ 0.4 Å per 1000 atoms above ``clashscore_max``; any > 0.9 Å        fail
 ``fused_molecules``    a non-metal with more bonds than its valence (two molecules overlap)       fail
 ``floating_atoms``     an atom bonded to nothing (a lone proton, a stray ion)                      fail
 ``cation_coordination`` a core cation bonded to fewer than ``min_cation_cn`` atoms                  fail
 ``chalcogen_coordination`` a core S/Se/Te bonded to fewer than ``min_chalcogen_cn`` atoms          warn
 ``residues``           residue labels of the file that split or merge molecules                   fail
-``composition``        ligand counts or net charge that differ from what the model claims          fail
+``composition``        ligand counts that differ from what the model claims; a net charge ≠ 0       fail
 =====================  ==========================================================================  =========
 """
 
@@ -343,9 +343,9 @@ def _coordination_rules(g: Topology, th: dict) -> list[Rule]:
 
 
 def _residue_rule(g: Topology) -> Rule:
-    """Residues of the file against the molecules: a molecule may take one atom from a residue that
-    holds core atoms (a proton on a surface O makes an O–H), but no molecule may span two other
-    residues, and no residue may hold pieces of two molecules."""
+    """Residues of the file against the molecules: atoms in a residue that holds core atoms are not
+    checked (a proton on a surface O makes an O–H with a core atom), but no molecule may span two
+    other residues, and no residue may hold pieces of two molecules."""
     res = g.structure.residue
     if res is None:
         return Rule("residues", "skip", None, None, 0, "the file carries no residues")

@@ -2,8 +2,9 @@
 
 The validator derives every verdict from elements and coordinates. Labels a file may carry (residue
 numbers and names from a PDB or an extended XYZ, the builder's facet labels, a recipe's claimed
-counts in the extxyz header) are only used to *group* the report (per facet, per residue name) and to
-compare claims against what the coordinates show; no verdict depends on them.
+counts in the extxyz header) are only used to *group* the report (per facet), to check that residues match the molecules the
+bonds make, and to compare claims against what the coordinates show; no other verdict depends on
+them.
 
 Examples
 --------
