@@ -98,3 +98,17 @@ def test_warnings_for_off_size_builds():
     assert any("off the requested" in w for w in census.warnings)
     # a request the lattice meets within 5 % gives none
     assert not any("off the requested" in w for w in cached_core("CsPbI3", 2.0, "platelet", "BX2").census.warnings)
+
+
+@pytest.mark.parametrize("diameter_nm", [2.5, 4.8, 7.2])
+def test_seed004_excess_lead_matches_its_facets(diameter_nm):
+    """Seed 004's model: Pb on every {111} (half a layer of excess Pb, 4/(2*sqrt(3)*a^2) = 3.28 nm^-2 for
+    a = 5.936 A) and one Pb above every S of {100} (2/a^2 = 5.68 nm^-2). The excess Pb counted from the
+    atoms must equal those lattice densities times the facet areas (the polyhedron's, from the census)
+    within 3 %: edges and corners are shared, so the match is not exact."""
+    c = cached_core("PbS", diameter_nm, "truncated-octahedron", "seed004").census
+    a = 0.5936
+    per = {"{111}": 2 / (np.sqrt(3) * a**2), "{100}": 2 / a**2}
+    expected = sum(per[f.family] * f.area_nm2 for f in c.facets)
+    excess = c.composition["Pb"] - c.composition["S"]
+    assert excess == pytest.approx(expected, rel=0.03)

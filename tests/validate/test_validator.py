@@ -153,8 +153,9 @@ def test_a_false_claim_fails_composition(native_cdse, tmp_path):
 
 
 def test_a_written_model_reads_back_as_valid(native_cdse, tmp_path):
+    # CAT names its files after the ligand SMILES and anchor, e.g. "...[O-]@O19.pdb"
     for suffix in (".pdb", ".extxyz", ".xyz"):
-        path = tmp_path / f"cdse{suffix}"
+        path = tmp_path / f"Cd_[O-]@O19{suffix}"
         native_cdse.write(path)
         report = validate(path)
         assert report.ok, (suffix, report.summary())

@@ -19,9 +19,9 @@ it: atoms ``p`` (of ligand k) and ``q`` overlap when ``d < r_p + r_q - 0.4 + mar
 * within one ligand, only atoms more than three bonds apart count.
 
 A ligand's score is the sum over its overlapping pairs of ``1 + SEVERITY · overlap²``, times
-``CORE_WEIGHT`` for a core atom: zero exactly when it overlaps nothing, a deep overlap weighs more
-than several shallow ones, and an overlap with the core (which the relaxation cannot remove: the
-core does not move) more than any between ligands.
+``CORE_WEIGHT`` for a pair with a core atom or a donor atom: zero exactly when it overlaps nothing, a
+deep overlap weighs more than several shallow ones, and an overlap the relaxation cannot remove
+(the core and the donors do not move) more than any between tails.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import numpy as np
 
 CELL_A = 3.7
 SEVERITY = 10.0  # a deep overlap weighs more than several shallow ones
-CORE_WEIGHT = 100.0  # an overlap with the core weighs more: relaxation turns torsions, it cannot move the core
+CORE_WEIGHT = 100.0  # overlaps with the core or a donor weigh more: relaxation cannot move either
 OVERLAP_A = 0.4
 HBOND_MIN_A = 1.5
 
@@ -116,7 +116,8 @@ def score_points(pts, k, t_radius, t_depth, t_short, t_polar_h, t_acceptor, limi
                                     skip = True
                             if not skip and d2 < lim * lim:
                                 ov = lim - np.sqrt(d2)
-                                s += (1.0 + SEVERITY * ov * ov) * (CORE_WEIGHT if m < 0 else 1.0)
+                                fixed = m < 0 or t_depth[p] == 0 or depth[q] == 0  # core or a donor
+                                s += (1.0 + SEVERITY * ov * ov) * (CORE_WEIGHT if fixed else 1.0)
                                 worst = max(worst, ov + OVERLAP_A - margin)
                                 if s > limit and not deepest:
                                     return s

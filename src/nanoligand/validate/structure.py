@@ -101,8 +101,9 @@ def read_structure(path: str | Path) -> Structure:
         raise InputError(f"cannot read {str(p)!r}: use one of {', '.join(READABLE)}")
     if not p.is_file():
         raise InputError(f"no such file: {p}")
-    try:
-        atoms = read(str(p), format=fmt, index=-1)
+    try:  # through a handle: ASE would take a name with "@" (CAT writes such names) as file@index
+        with open(p) as handle:
+            atoms = read(handle, format=fmt, index=-1)
     except Exception as exc:  # ASE raises many kinds on malformed files
         raise InputError(f"cannot read {p}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
     if fmt == "proteindatabank":
