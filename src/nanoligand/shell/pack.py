@@ -28,6 +28,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from nanoligand.shell import _pack as K
+from nanoligand.shell.choose import MIN_CN
 from nanoligand.shell.templates import Template
 from nanoligand.validate.graph import donor_range_A, nonmetals
 
@@ -38,6 +39,7 @@ BI_TURNS_DEG = (0.0, 20.0, -20.0, 40.0, -40.0, 60.0, -60.0)
 SWEEPS = 4
 RELIEF_ROUNDS = 3
 HOST_SLOTS = 64
+BONDED_SLOTS = 8  # metals one placement's donors bond (a carboxylate bridging three is the most here)
 HEAD_SWEEPS = 12
 HEAD_VARIANTS = 24  # variants tried per placement when heads are arranged
 COPY_RADIUS_A = 8.0
@@ -170,6 +172,10 @@ class Packer:
             else np.asarray(fixed_hosts, np.int64)
         self.hosts = np.full((n_lig, alt_origin.shape[1], HOST_SLOTS), -1, np.int64)
         self.levels = np.zeros((n_lig, alt_origin.shape[1], HOST_SLOTS), np.int64)
+        self.bonded = np.full((n_lig, alt_origin.shape[1], BONDED_SLOTS), -1, np.int64)
+        # under-coordinated core cations: a placement that bonds one is never traded for one that does not
+        self.watched = np.array([c >= 0 and p and len(nb) < MIN_CN for c, p, nb in
+                                 zip(self.core_metal_cls, present, core_neighbours)], bool)
         self._hosts()
         self.host_ptr = (np.arange(n_lig + 1) * HOST_SLOTS).astype(np.int64)
         self.host_atom = np.full(n_lig * HOST_SLOTS, -1, np.int64)
@@ -239,6 +245,7 @@ class Packer:
                         if r is not None and np.linalg.norm(self.core_xyz[q] - p) <= r[2]:
                             found.append(int(q))
                 found = list(dict.fromkeys(found))
+                self.bonded[k, a, :len(found[:BONDED_SLOTS])] = found[:BONDED_SLOTS]
                 self._store_hosts(k, a, [(q, 0) for q in found] + [(x, 0) for q in found for x in self.core_neighbours[q]])
 
     def _store_hosts(self, k: int, a, rows: list[tuple[int, int]]) -> None:
@@ -387,7 +394,8 @@ class Packer:
             if bound == 0.0:
                 return 0.0
         K.remove(self._atoms(k), self.head, self.nxt, self.prv, self.cell_of)
-        ok = np.array([self.alt[k]]) if keep_head else np.nonzero(self.alt_ok[k])[0]
+        ok = np.array([self.alt[k]]) if keep_head else \
+            np.array([a for a in np.nonzero(self.alt_ok[k])[0] if self._keeps_watched(k, int(a))], np.int64)
         best = (-1, -1, bound)
         old = (int(self.alt[k]), int(self.variant[k]))
         for a in ok:  # one placement at a time: template and hosts belong to the placement
@@ -408,6 +416,14 @@ class Packer:
             return bound
         self._set(k, best[0], best[1])
         return best[2]
+
+    def _keeps_watched(self, k: int, a: int) -> bool:
+        """Whether placement ``a`` of ligand ``k`` bonds every under-coordinated cation its present one
+        bonds (the layout gave them their bonds; a tail overlap is no reason to take one away)."""
+        now = self.bonded[k, self.alt[k]]
+        now = now[now >= 0]
+        now = now[self.watched[now]]
+        return bool(np.isin(now, self.bonded[k, a]).all())
 
     def scores(self, deepest: bool = False) -> np.ndarray:
         """Overlap score of every ligand (0: none); with ``deepest`` each ligand's largest overlap (Å)."""

@@ -32,6 +32,7 @@ MAX_ITERS = 2000
 # a torsion-constrained reference starts from the copy itself: 500 iterations change the largest angle
 # deviation of the 174 oleates of CdSe 5 nm by at most 0.03 degrees against 2000 (measured)
 REFERENCE_ITERS = 500
+MAX_PERCEIVED_ATOMS = 400  # three times the largest ligand of the library (soy lecithin, 134 atoms with H)
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,15 @@ class Species:
 
 
 def perceive(symbols, bonds, xyz: np.ndarray):
-    """Bond orders and formal charges of one molecule from its connectivity (module docstring)."""
+    """Bond orders and formal charges of one molecule from its connectivity (module docstring).
+
+    A molecule with an atom bonded beyond its valence (two molecules fused, which ``fused_molecules``
+    reports) or of more than ``MAX_PERCEIVED_ATOMS`` atoms is left unperceived: bond orders of such a
+    graph mean nothing, and RDKit's search on it can run for hours."""
     from rdkit import Chem, RDLogger
     from rdkit.Chem import rdDetermineBonds
+
+    from nanoligand.validate.graph import MAX_VALENCE
 
     RDLogger.DisableLog("rdApp.*")
     rw = Chem.RWMol()
@@ -69,6 +76,9 @@ def perceive(symbols, bonds, xyz: np.ndarray):
         conf.SetAtomPosition(k, [float(c) for c in p])
     base = rw.GetMol()
     base.AddConformer(conf, assignId=True)
+    degree = np.bincount(np.asarray(bonds, int).ravel(), minlength=len(symbols))
+    if len(symbols) > MAX_PERCEIVED_ATOMS or any(d > MAX_VALENCE.get(str(s), 8) for s, d in zip(symbols, degree)):
+        return _Perceived(base, 0, Chem.MolToSmiles(base), False)
     best = None
     for q in (0, -1, 1, -2, 2):
         m = Chem.Mol(base)
