@@ -298,3 +298,14 @@ def test_cli_bad_recipe_is_one_line_and_writes_nothing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 1 and err.startswith("error: ") and err.count("\n") == 1
     assert not out.exists()
+
+
+@pytest.mark.parametrize("material, halide", [("CsPbCl3", "Cl"), ("CsPbBr3", "Br"), ("CsPbI3", "I")])
+def test_perovskite_native_ion_pair_brings_the_lattice_halide(material, halide):
+    # issue 11: CsPbI3 and CsPbCl3 were capped with oleylammonium *bromide*
+    from nanoligand import ligand
+    from nanoligand.shell.recipe import native_shell
+
+    pair = next(e for e in native_shell(material)[1].entries if e.motif == "ion_pair")
+    anions = [a.group for a in ligand(pair.ligand).anchors if a.group == "halide"]
+    assert anions and f"[{halide}-]" in ligand(pair.ligand).smiles
