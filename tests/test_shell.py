@@ -309,3 +309,12 @@ def test_perovskite_native_ion_pair_brings_the_lattice_halide(material, halide):
     pair = next(e for e in native_shell(material)[1].entries if e.motif == "ion_pair")
     anions = [a.group for a in ligand(pair.ligand).anchors if a.group == "halide"]
     assert anions and f"[{halide}-]" in ligand(pair.ligand).smiles
+
+
+def test_the_main_job_passes_the_validator():
+    # `make demo`: 4.8 nm PbS, seed004, native shell. The sweep of native shells found its one {100}
+    # adatom left two-coordinate after packing once; the build raises if any rule fails
+    nc = build_nanocrystal("PbS", 4.8, "truncated-octahedron", "seed004", shell="native")
+    v = nc.validation
+    assert v.ok and v.rule("cation_coordination").violations == 0
+    assert nc.composition["ligands"] == {"oleic acid": 313, "hydroxide": 313}
