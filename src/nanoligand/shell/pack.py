@@ -174,8 +174,8 @@ class Packer:
         self.levels = np.zeros((n_lig, alt_origin.shape[1], HOST_SLOTS), np.int64)
         self.bonded = np.full((n_lig, alt_origin.shape[1], BONDED_SLOTS), -1, np.int64)
         # under-coordinated core cations: a placement that bonds one is never traded for one that does not
-        self.watched = np.array([c >= 0 and p and len(nb) < MIN_CN for c, p, nb in
-                                 zip(self.core_metal_cls, present, core_neighbours)], bool)
+        core_cn = np.fromiter((len(nb) for nb in core_neighbours), np.int64, n_core)
+        self.watched = (self.core_metal_cls >= 0) & present & (core_cn < MIN_CN)
         self._hosts()
         self.host_ptr = (np.arange(n_lig + 1) * HOST_SLOTS).astype(np.int64)
         self.host_atom = np.full(n_lig * HOST_SLOTS, -1, np.int64)
