@@ -8,7 +8,7 @@ The pipeline, each step vectorised over atoms:
    seed-004 {111}); planes of one symmetry orbit see identical layer stacks, so symmetry is kept;
 3. cut the lattice sites inside, build the bond graph once (KD-tree), prune atoms with < 2 bonds;
 4. termination extras: charge balance by whole symmetry classes (``stoichiometric``), adatoms
-   (``seed004``), H caps (``hydrogen``);
+   (``seed004``), Z-type cations on two-coordinate anions (``cation_rich_z``), H caps (``hydrogen``);
 5. return a :class:`Core`: ASE ``Atoms`` with per-atom arrays and the facet planes.
 
 ``diameter_nm`` of the result is the volume-equivalent sphere diameter of the core's lattice sites,
@@ -184,6 +184,8 @@ def build(material: str | Material, diameter_nm: float, shape: str | None = None
 
     if term.adatom_family is not None:
         pos, site, cn, kind = _add_adatoms(pos, site, cn, kind, sh.normals, lattice, term.adatom_family)
+    if term.z_cations:
+        pos, site, cn, kind = _add_z_cations(pos, site, cn, kind, lattice)
     normals, outer, spacing, gap = _facet_planes(sh, pos, lattice)
     if term.cap_hydrogen:
         pos, site, cn, kind = _add_hydrogen(pos, site, cn, kind, lattice)
@@ -473,19 +475,7 @@ def _add_hydrogen(pos, site, cn, kind, lattice: Lattice):
         d_xh = _xh_bond_lengths()[el]
     except KeyError:
         raise ChemistryError(f"no sourced {el}-H bond length in data/bonds.yaml") from None
-    for _ in range(FILL_PASSES):
-        target, owner, vec_of = _missing_bond_targets(pos, site, cn, lattice)
-        if len(target) == 0:
-            break
-        keys, inverse, counts = np.unique(np.round(target, 2), axis=0, return_inverse=True, return_counts=True)
-        shared = counts[inverse.ravel()] >= 2
-        if not shared.any():
-            break
-        _, first = np.unique(inverse.ravel()[shared], return_index=True)
-        add = target[shared][first]
-        add_site = np.array([_site_of_bond(lattice, int(site[o]), v) for o, v in
-                             zip(owner[shared][first], vec_of[shared][first])], int)
-        pos, site, cn, kind = _append(pos, site, cn, kind, add, add_site, KIND_LATTICE, lattice)
+    pos, site, cn, kind = _fill_shared(pos, site, cn, kind, lattice, KIND_LATTICE)
     target, owner, vec_of = _missing_bond_targets(pos, site, cn, lattice)
     if len(target) == 0:
         return pos, site, cn, kind
@@ -496,6 +486,47 @@ def _add_hydrogen(pos, site, cn, kind, lattice: Lattice):
         h = h[near >= MIN_CAP_A]
     return (np.vstack([pos, h]), np.concatenate([site, np.full(len(h), -1)]),
             np.concatenate([cn, np.ones(len(h), int)]), np.concatenate([kind, np.full(len(h), KIND_CAPPING)]))
+
+
+def _fill_shared(pos, site, cn, kind, lattice: Lattice, add_kind: int, anions_only: bool = False):
+    """Fill every empty lattice site that the missing bonds of two or more surface atoms point at
+    (of surface anions only, if ``anions_only``), repeatedly (``FILL_PASSES`` times)."""
+    for _ in range(FILL_PASSES):
+        target, owner, vec_of = _missing_bond_targets(pos, site, cn, lattice)
+        if anions_only:
+            keep = lattice.charges[lattice.site_types[site[owner]]] < 0
+            target, owner, vec_of = target[keep], owner[keep], vec_of[keep]
+        if len(target) == 0:
+            break
+        keys, inverse, counts = np.unique(np.round(target, 2), axis=0, return_inverse=True, return_counts=True)
+        shared = counts[inverse.ravel()] >= 2
+        if not shared.any():
+            break
+        _, first = np.unique(inverse.ravel()[shared], return_index=True)
+        add = target[shared][first]
+        add_site = np.array([_site_of_bond(lattice, int(site[o]), v) for o, v in
+                             zip(owner[shared][first], vec_of[shared][first])], int)
+        pos, site, cn, kind = _append(pos, site, cn, kind, add, add_site, add_kind, lattice)
+    return pos, site, cn, kind
+
+
+def _add_z_cations(pos, site, cn, kind, lattice: Lattice):
+    """A cation on the most outward missing bond of every two-coordinate anion, then on every empty
+    cation site two surface anions share (:func:`_fill_shared`): the ``cation_rich_z`` termination."""
+    target, owner, vec_of = _missing_bond_targets(pos, site, cn, lattice)
+    weak = (lattice.charges[lattice.site_types[site[owner]]] < 0) & (cn[owner] <= 2)
+    if weak.any():
+        target, owner, vec_of = target[weak], owner[weak], vec_of[weak]
+        radial = pos[owner] - pos.mean(axis=0)
+        outward = np.einsum("ij,ij->i", vec_of, radial) / np.maximum(np.linalg.norm(radial, axis=1), 1e-9)
+        order = np.lexsort((-outward, owner))
+        first = order[np.r_[True, owner[order][1:] != owner[order][:-1]]]
+        _, uniq = np.unique(np.round(target[first], 2), axis=0, return_index=True)
+        first = first[np.sort(uniq)]
+        add_site = np.array([_site_of_bond(lattice, int(site[o]), v) for o, v in zip(owner[first], vec_of[first])],
+                            int)
+        pos, site, cn, kind = _append(pos, site, cn, kind, target[first], add_site, KIND_ADATOM, lattice)
+    return _fill_shared(pos, site, cn, kind, lattice, KIND_ADATOM, anions_only=True)
 
 
 def _missing_bond_targets(pos, site, cn, lattice: Lattice):

@@ -16,6 +16,10 @@ termination         applies to               rule
                                              bonds (else on the layer that does); anions with < 2
                                              bonds removed; the excess cation charge is left for
                                              X-type ligands
+``cation_rich_z``   ionic crystals           ``cation_rich``, then a cation (a Z-type M(O2CR)2 once
+                                             capped) on the most outward missing bond of every
+                                             two-coordinate anion, then on every empty cation site
+                                             two surface anions share
 ``seed004``         PbS, PbSe, PbTe          seed 004 (Grisorio et al., Angew. Chem. Int. Ed. 2016,
                                              55, 6628): Pb on every {111} facet and one extra Pb
                                              above every chalcogen of the {100} facets
@@ -54,6 +58,8 @@ class Termination:
         Remove symmetry classes of surface ions to approach zero net formal charge.
     adatom_family : Miller or None
         Facet family whose outermost anions each receive a cation at their outward bond site.
+    z_cations : bool
+        Put a cation on every two-coordinate anion and on cation sites two surface anions share.
     cap_hydrogen : bool
         Cap missing bonds with H.
     families : tuple of Miller or None
@@ -68,6 +74,7 @@ class Termination:
     outer_layer: str = "any"
     neutralize: bool = False
     adatom_family: Miller | None = None
+    z_cations: bool = False
     cap_hydrogen: bool = False
     families: tuple[Miller, ...] | None = None
     source: str = ""
@@ -101,6 +108,12 @@ TERMINATIONS: dict[str, Termination] = {
                     "whole symmetry classes of surface ions", "ionic", neutralize=True),
         Termination("cation_rich", "polar facets end on cations; anions with < 2 bonds removed; excess "
                     "cation charge left for X-type ligands", "ionic", outer_layer="cation"),
+        Termination("cation_rich_z", "cation_rich, plus a Z-type cation on every two-coordinate anion and on "
+                    "cation sites two surface anions share", "ionic", outer_layer="cation", z_cations=True,
+                    source="Z-type Cd(O2CR)2 bound to chalcogenides: Anderson, Hendricks, Choi, Owen, J. Am. Chem. "
+                           "Soc. 2013, 135, 18536; on non-polar CdSe facets: seed 000 §2.1.1; Z-type acceptors "
+                           "passivate two-coordinate chalcogenides: seed 003. Which sites take them is a model "
+                           "choice"),
         Termination("seed004", "Pb on {111}, one extra Pb above every chalcogen of {100}",
                     "lead_chalcogenide", outer_layer="cation", adatom_family=(1, 0, 0),
                     families=((1, 0, 0), (1, 1, 1)),

@@ -320,9 +320,13 @@ def _choose(qd, sites: SiteSet, groups, usable: list[np.ndarray], n: dict[int, i
             total = sum(n[g] for g in neutral)
             _enough(groups, neutral, total, len(pool), kind)
             face_demand = _orbit_mean(sites, _by_face(sites, demand, np.nonzero(sites.kind == kind)[0]))
-            quotas = choose.face_quotas(sites.face[pool], face_demand, total, choose.capacity(sites, pool))
+            must = choose.must_sites(qd, sites, pool)[:total]  # taken before any face quota is shared
+            need = choose.capacity(sites, must)
+            room = {f: c - need.get(f, 0) for f, c in choose.capacity(sites, pool).items()}
+            quotas = choose.face_quotas(sites.face[pool], face_demand, total - len(must), room)
+            quotas = {f: quotas.get(f, 0) + need.get(f, 0) for f in room}
             priority = demand.copy()  # within each face, the sites under-coordinated cations need come first
-            priority[choose.must_sites(qd, sites, pool)] += 100.0
+            priority[must] += 100.0
             picked = choose.by_faces(sites, pool, quotas, priority)
             for g, idx in zip(neutral, _split(sites, picked, [n[g] for g in neutral], groups, neutral, area,
                                               spec.arrangement, rng)):

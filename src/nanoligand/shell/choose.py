@@ -60,26 +60,35 @@ MIN_CN = 3
 
 
 def must_sites(qd, sites: SiteSet, pool: np.ndarray) -> np.ndarray:
-    """Sites of ``pool`` that under-coordinated cations need: for every core cation with fewer than
-    ``MIN_CN`` bonds, that many of its vacancies, those with the fewest hosts first (an atop site
-    bonds it for sure)."""
+    """Sites of ``pool`` that under-coordinated cations need, in the order they should be taken: every
+    core cation with fewer than ``MIN_CN`` bonds lacks that many, and sites are taken greedily by how
+    many lacking cations they host (a site bridging two two-coordinate cations serves both), ties to
+    the site with fewer hosts (an atop site bonds its cation for sure)."""
     atoms = qd.atoms
     cn = atoms.arrays["coordination"]
     lat = qd.core.lattice
     site_of = atoms.arrays["lattice_site"]
     cation = (atoms.arrays["kind"] != KIND_CAPPING) & (lat.charges[lat.site_types[np.maximum(site_of, 0)]] > 0)
-    weak = np.nonzero(cation & (cn < MIN_CN))[0]
-    if len(weak) == 0 or len(pool) == 0:
+    lack = np.where(cation, np.maximum(MIN_CN - cn, 0), 0)
+    if not lack.any() or len(pool) == 0:
         return np.zeros(0, int)
     n_hosts = np.array([len(sites.hosts[i]) for i in pool])
-    owner = np.concatenate([np.full(len(sites.hosts[i]), i) for i in pool])
+    owner = np.concatenate([np.full(len(sites.hosts[i]), k) for k, i in enumerate(pool)])
     host = np.concatenate([sites.hosts[i] for i in pool])
+    taken = np.zeros(len(pool), bool)
     out = []
-    for a in weak:
-        mine = owner[host == a]
-        order = np.argsort(n_hosts[np.searchsorted(pool, mine)], kind="stable")
-        out.extend(mine[order][: MIN_CN - cn[a]].tolist())
-    return np.array(sorted(set(out)), int)
+    while True:
+        serves = np.bincount(owner, weights=(lack[host] > 0), minlength=len(pool))
+        serves[taken] = 0
+        if serves.max() <= 0:
+            break
+        best = np.nonzero(serves == serves.max())[0]
+        k = int(best[np.argmin(n_hosts[best])])
+        taken[k] = True
+        out.append(int(pool[k]))
+        mine = host[owner == k]
+        lack[mine] = np.maximum(lack[mine] - 1, 0)
+    return np.array(out, int)
 
 
 def face_quotas(face: np.ndarray, weight_of_face: dict[int, float], total: int,

@@ -29,7 +29,8 @@ SPREAD_A = 5.0
 SPREAD_WEIGHT = 0.2
 LARGE_ATOMS = 10
 SWEEPS = 60
-CN_WEIGHT = 3.0  # per missing bond², against 1 + 10 overlap² per head overlap
+CN_WEIGHT = 20.0  # per missing bond², against 1 + 10 overlap² per head overlap: an under-bonded cation fails
+                  # the validator, a head overlap may still be relieved (3.0 left a Cd of wurtzite CdS two-coordinate)
 T_START = 1.0
 T_END = 0.005
 

@@ -316,8 +316,8 @@ class Packer:
 
     def assign_heads(self, sweeps: int = HEAD_SWEEPS) -> int:
         """Heads (atoms within one bond of a donor) of every ligand in, in their first placement; then
-        sweeps in which each overlapping head takes the placement (and head turn) that overlaps least.
-        Leaves only head atoms in the cell list; returns the heads still overlapping."""
+        sweeps in which each overlapping head takes the placement (and head turn) that overlaps least
+        among those that keep its bonds to under-coordinated cations. Leaves only head atoms in the cell list; returns the heads still overlapping."""
         for k in range(len(self.alt_tpl)):
             self._set(k, int(self.alt[k]), int(self.variants[self.tpl_of[k]][1][0]), insert=False)
             atoms = self._atoms(k)
@@ -337,7 +337,7 @@ class Packer:
         atoms = self._atoms(k)
         K.remove(atoms, self.head, self.nxt, self.prv, self.cell_of)
         best = (int(self.alt[k]), int(self.variant[k]), np.inf)
-        for a in np.nonzero(self.alt_ok[k])[0]:
+        for a in [a for a in np.nonzero(self.alt_ok[k])[0] if self._keeps_watched(k, int(a))]:
             self._use_alt(k, int(a))
             var, order = self.variants[self.tpl_of[k]]
             m = self._head_mask(k)
