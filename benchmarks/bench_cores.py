@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from scipy.spatial import cKDTree
 
-from nanoligand import build_core
+from nanoligand import build
 from nanoligand.core.lattice import lattice_of
 
 CASES = [("PbS", "truncated-octahedron", "seed004"), ("CdSe", "sphere", "cation_rich")]
@@ -29,7 +29,7 @@ REPEATS = 3
 
 
 def ours(material: str, shape: str, termination: str, d: float):
-    qd = build_core(material, d, shape, termination)
+    qd = build(material, d, shape, termination)
     return qd
 
 

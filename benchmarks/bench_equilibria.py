@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import brentq
 
-from nanoligand import build_core
+from nanoligand import build
 from nanoligand.equilibria.experiments import titrate
 from nanoligand.equilibria.lattice import SiteGraph, moves_per_second
 from nanoligand.equilibria.model import Model
@@ -73,7 +73,7 @@ def main() -> None:
     bound_nl = sum(s.per_dot(f"S{i}:L") for i in (1, 2, 3))
     t_base, bound_base = best_of(lambda: baseline(eq), 3)
     agree = float(np.max(np.abs(bound_nl - bound_base)))
-    g = SiteGraph.from_core(build_core("PbS", 8.0, "truncated-octahedron", "seed004"))
+    g = SiteGraph.from_core(build("PbS", 8.0, "truncated-octahedron", "seed004"))
     mps = moves_per_second(g)
     res = {"titration_200pt_3classes_s": round(t_nl, 5), "baseline_brentq_per_point_s": round(t_base, 4),
            "ratio_baseline_over_nanoligand": round(t_base / t_nl, 1), "max_difference_ligands_per_dot": agree,

@@ -59,11 +59,11 @@ def verdict(report) -> dict:
 
 
 def run_nanoligand(material: str, diameter_nm: float, work: Path) -> tuple[dict, object]:
-    from nanoligand.nanocrystal import build_nanocrystal
+    from nanoligand import build
     from nanoligand.validate import validate
 
     t0 = time.perf_counter()
-    nc = build_nanocrystal(material, diameter_nm, shell="native", allow_invalid=True)
+    nc = build(material, diameter_nm, shell="native", allow_invalid=True)
     t_build = time.perf_counter() - t0
     stem = work / f"{material}_{diameter_nm:g}nm"
     for suffix in (".extxyz", ".pdb", ".json"):
@@ -74,17 +74,17 @@ def run_nanoligand(material: str, diameter_nm: float, work: Path) -> tuple[dict,
     t_val = time.perf_counter() - t1
     comp = nc.composition
     out = {"seconds_with_files": round(t_files, 2), "seconds_without_files": round(t_build, 2),
-           "validate_seconds": round(t_val, 2), "ligands": comp["ligands"],
-           "density_per_nm2": comp["ligand_density_per_nm2"], "diameter_nm": nc.bare.census.diameter_nm,
+           "validate_seconds": round(t_val, 2), "ligands": comp.ligands,
+           "density_per_nm2": comp.ligand_density_per_nm2, "diameter_nm": nc.census.diameter_nm,
            **verdict(report)}
     return out, nc
 
 
 def oleate_sites(nc) -> tuple[Atoms, np.ndarray, object]:
     """The kept core, the first donor O of every oleate, and the oleate template."""
-    core = nc.bare.atoms[nc.keep]
+    core = nc.core.atoms[nc.keep]
     core = Atoms(core.get_chemical_symbols(), positions=core.positions)
-    groups = [p for p in nc.result.placed if len(p.sites) and p.template.n_atoms > 1]
+    groups = [p for p in nc.shell.placed if len(p.sites) and p.template.n_atoms > 1]
     tpl = groups[0].template
     anchors = np.array([c[tpl.donors[0]] for p in groups for c in p.coords])
     return core, anchors, tpl
@@ -161,14 +161,14 @@ def run_big() -> dict:
     """20 nm PbS seed004 native shell in a fresh process: time and peak memory."""
     code = r"""
 import json, resource, time
-from nanoligand.nanocrystal import build_nanocrystal
-build_nanocrystal("PbS", 3.0, shell="native", allow_invalid=True)
+from nanoligand import build
+build("PbS", 3.0, shell="native", allow_invalid=True)
 t = time.perf_counter()
-nc = build_nanocrystal("PbS", 20.0, shell="native", allow_invalid=True)
+nc = build("PbS", 20.0, shell="native", allow_invalid=True)
 tb = time.perf_counter() - t
-v = nc.validation
+v = nc.validate()
 print(json.dumps({"seconds": round(tb, 1), "n_atoms": len(nc.atoms), "valid": v.ok,
-                  "failed": [r.name for r in v.failed], "ligands": nc.composition["ligands"],
+                  "failed": [r.name for r in v.failed], "ligands": nc.composition.ligands,
                   "peak_rss_MB": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=7200)
@@ -185,9 +185,9 @@ def main() -> None:
     ap.add_argument("--big", action="store_true")
     ap.add_argument("--tools", nargs="+", default=["nanoligand", "cat", "packmol"])
     args = ap.parse_args()
-    from nanoligand.nanocrystal import build_nanocrystal
+    from nanoligand import build
 
-    build_nanocrystal("CdSe", 2.5, shell="native", allow_invalid=True)  # warm-up: kernels, template cache
+    build("CdSe", 2.5, shell="native", allow_invalid=True)  # warm-up: kernels, template cache
     results: dict = {"machine": f"{os.cpu_count()} cores", "cases": {}}
     venv = Path(args.cat_venv)
     for d in args.sizes:

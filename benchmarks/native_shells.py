@@ -19,18 +19,18 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ONE = r"""
 import json, sys, time
-from nanoligand.nanocrystal import build_nanocrystal
+from nanoligand import build
 mat, d = sys.argv[1], float(sys.argv[2])
-build_nanocrystal("CdSe", 2.5, shell="native", allow_invalid=True)  # warm-up: kernels, templates
+build("CdSe", 2.5, shell="native", allow_invalid=True)  # warm-up: kernels, templates
 t = time.perf_counter()
-nc = build_nanocrystal(mat, d, shell="native", allow_invalid=True)
+nc = build(mat, d, shell="native", allow_invalid=True)
 tb = time.perf_counter() - t
 t = time.perf_counter()
-v = nc.validation
+v = nc.validate()
 tv = time.perf_counter() - t
 c = nc.composition
-print(json.dumps({"built_nm": nc.bare.census.diameter_nm, "seconds": round(tb, 1), "validate_s": round(tv, 1),
-                  "n_atoms": len(nc.atoms), "ligands": c["ligands"], "per_nm2": c["ligand_density_per_nm2"],
+print(json.dumps({"built_nm": nc.census.diameter_nm, "seconds": round(tb, 1), "validate_s": round(tv, 1),
+                  "n_atoms": len(nc.atoms), "ligands": c.ligands, "per_nm2": c.ligand_density_per_nm2,
                   "valid": v.ok, "failed": {r.name: r.detail for r in v.failed}}))
 """
 

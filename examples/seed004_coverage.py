@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nanoligand import build_core
+from nanoligand import build
 
 A_PBS_NM = 0.5936
 PER_111 = 0.5 * 4 / (np.sqrt(3) * A_PBS_NM**2)
@@ -31,7 +31,7 @@ def main() -> None:
     print(f"ideal facets: {{111}} {PER_111:.2f} /nm2, {{100}} {PER_100:.2f} /nm2")
     print("request  built  f100   Pb_exc  area_nm2  oleyl/nm2  ideal-facet estimate")
     for d in np.arange(2.0, 8.01, 0.5):
-        c = build_core("PbS", float(d), "truncated-octahedron", "seed004").census
+        c = build("PbS", float(d), "truncated-octahedron", "seed004").census
         f100 = next((f.area_fraction for f in c.facets if f.family == "{100}"), 0.0)
         excess = c.x_ligands_for_neutrality // 2  # one oleate + one OH per excess Pb
         print(f"{d:6.1f}  {c.diameter_nm:6.2f}  {f100:5.3f}  {excess:6d}  {c.surface_area_nm2:8.1f}  "

@@ -7,7 +7,7 @@ from functools import lru_cache
 import pytest
 from hypothesis import settings
 
-from nanoligand import build_core
+from nanoligand import build
 
 # property tests draw the same examples on every run, so CI cannot turn red by chance
 settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -16,7 +16,7 @@ settings.load_profile("ci")
 
 @lru_cache(maxsize=None)
 def cached_core(material: str, diameter_nm: float, shape: str, termination: str):
-    return build_core(material, diameter_nm, shape, termination)
+    return build(material, diameter_nm, shape, termination)
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +28,6 @@ def pbs_seed004():
 @pytest.fixture(scope="session")
 def native_cdse():
     """A small capped model: a 2.5 nm Cd-terminated CdSe tetrahedron with its native oleate shell."""
-    from nanoligand.nanocrystal import build_nanocrystal
+    from nanoligand import build
 
-    return build_nanocrystal("CdSe", 2.5, shell="native")
+    return build("CdSe", 2.5, shell="native")

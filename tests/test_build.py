@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nanoligand import ChemistryError, GeometryError, InputError, build_core
+from nanoligand import ChemistryError, GeometryError, InputError, build
 from nanoligand.core.build import KIND_ADATOM, KIND_CAPPING
 from nanoligand.core.lattice import lattice_of
 
@@ -59,7 +59,7 @@ def core_specs(draw):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(core_specs())
 def test_invariants(spec):
-    qd = build_core(*spec)
+    qd = build(*spec)
     atoms, census = qd.atoms, qd.census
     kind = atoms.arrays["kind"]
     cn = atoms.arrays["coordination"]
@@ -124,14 +124,14 @@ def test_perovskite_ax_cube_is_the_csx_terminated_cube(material, n):
     # a cube of n^3 PbX6 octahedra in a CsX shell: Cs_(n+1)^3 Pb_n^3 X_3n^2(n+1), excess charge 3n+1
     a = lattice_of(material).material.cellpar[0]
     d = (6 * (n + 1) ** 3 * a ** 3 / np.pi) ** (1 / 3) / 10
-    census = build_core(material, d, "cube", "AX").census
+    census = build(material, d, "cube", "AX").census
     x = "Br" if "Br" in material else "Cl"
     assert census.composition == {"Pb": n ** 3, "Cs": (n + 1) ** 3, x: 3 * n * n * (n + 1)}
     assert census.net_charge == 3 * n + 1
 
 
 def test_perovskite_bx2_cube():
-    census = build_core("CsPbBr3", 3.0, "cube", "BX2").census
+    census = build("CsPbBr3", 3.0, "cube", "BX2").census
     m = round(census.composition["Cs"] ** (1 / 3))  # PbBr2-terminated: Pb_(m+1)^3 Cs_m^3 Br_3m(m+1)^2
     assert census.composition == {"Pb": (m + 1) ** 3, "Cs": m ** 3, "Br": 3 * m * (m + 1) ** 2}
     assert census.net_charge == 3 * m + 2
@@ -142,7 +142,7 @@ def test_perovskite_bx2_cube():
 def test_stoichiometric_reaches_the_symmetry_minimum(material, shape):
     # an atom-centred Oh (rock salt) or Td (zinc blende) cluster has one unpaired central ion, so the
     # smallest possible |charge| is one ion's charge
-    census = build_core(material, 3.3, shape, "stoichiometric").census
+    census = build(material, 3.3, shape, "stoichiometric").census
     q_ion = max(abs(q) for q in lattice_of(material).material.charges.values())
     assert abs(census.net_charge) == q_ion
 
@@ -184,7 +184,7 @@ def test_sizes_are_close_to_the_request(diameter, tolerance):
     # the volume-equivalent diameter of the atoms lands within a shell of the request; at 1 nm a
     # shell is a large fraction of the size
     for material in ("CdSe", "PbS", "Au"):
-        census = build_core(material, diameter, "sphere", "bare" if material == "Au" else "stoichiometric").census
+        census = build(material, diameter, "sphere", "bare" if material == "Au" else "stoichiometric").census
         assert census.diameter_nm == pytest.approx(diameter, rel=tolerance), material
 
 
@@ -197,18 +197,18 @@ def test_sizes_are_close_to_the_request(diameter, tolerance):
 ])
 def test_bad_requests(args, error):
     with pytest.raises(error):
-        build_core(*args)
+        build(*args)
 
 
 def test_seed004_needs_100_or_111_facets():
     with pytest.raises(ChemistryError, match="facets only"):
-        build_core("PbS", 4.0, "wulff", "seed004", facet_energies={"100": 1.0, "110": 1.05})
+        build("PbS", 4.0, "wulff", "seed004", facet_energies={"100": 1.0, "110": 1.05})
 
 
 def test_too_small_for_any_core():
     # a 0.8 nm Si octahedron has no atom left with two bonds after pruning
     with pytest.raises(GeometryError, match="larger size"):
-        build_core("Si", 0.8, "octahedron", "hydrogen")
+        build("Si", 0.8, "octahedron", "hydrogen")
 
 
 def test_adatoms_are_flagged(pbs_seed004):

@@ -17,8 +17,14 @@ REQUIRED_KEYS = {"material", "shape", "termination", "diameter_nm", "n_atoms", "
 FACET_KEYS = {"family", "n_faces", "area_nm2", "area_fraction", "atoms"}
 
 
+MANIFEST_KEYS = {"material", "n_atoms", "net_charge", "valid", "validation", "core", "shell", "composition"}
+
+
 def test_json_contract(pbs_seed004):
-    d = json.loads(json.dumps(pbs_seed004.to_dict()))
+    # one manifest shape for bare and capped models (issue 12); the census under "core"
+    m = json.loads(json.dumps(pbs_seed004.to_dict()))
+    assert set(m) == MANIFEST_KEYS and m["shell"]["entries"] == [] and m["composition"]["ligands_total"] == 0
+    d = m["core"]
     assert REQUIRED_KEYS <= set(d)
     assert all(FACET_KEYS <= set(f) for f in d["facets"])
     assert d["material"] == "PbS" and d["termination"] == "seed004" and d["shape"] == "truncated-octahedron"

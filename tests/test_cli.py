@@ -22,7 +22,7 @@ def test_build_json_main_job(capsys):
     code, out, err = run(capsys, "build", "PbS", "--diameter", "4.8", "--shape", "truncated-octahedron",
                          "--termination", "seed004", "--json")
     assert code == 0 and err == ""
-    d = json.loads(out)
+    d = json.loads(out)["core"]
     assert d["material"] == "PbS" and d["cation_anion_ratio"] > 1
     assert d["x_ligands_for_neutrality"] == 2 * (d["composition"]["Pb"] - d["composition"]["S"])
     assert [f["family"] for f in d["facets"]] == ["{100}", "{111}"]
@@ -41,7 +41,7 @@ def test_wulff_from_the_command_line(capsys):
     code, out, _ = run(capsys, "build", "CdSe", "-d", "3", "-s", "wulff", "-e", "111=1.0", "-e", "-1-1-1=1.25",
                        "-e", "100=1.15", "--json")
     assert code == 0
-    assert {f["family"] for f in json.loads(out)["facets"]} == {"{111}", "{-1-1-1}", "{100}"}
+    assert {f["family"] for f in json.loads(out)["core"]["facets"]} == {"{111}", "{-1-1-1}", "{100}"}
 
 
 @pytest.mark.parametrize("args,code,fragment", [

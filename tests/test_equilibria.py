@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nanoligand import build_core
+from nanoligand import build
 from nanoligand.cli import main
 from nanoligand.equilibria.experiments import dilute, titrate
 from nanoligand.equilibria.fit import compare, fit, simulate
@@ -196,7 +196,7 @@ def test_two_site_classes_win_on_two_site_data():
 # -- lattice gas -------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def graph():
-    return SiteGraph.from_core(build_core("PbS", 5.0, "truncated-octahedron", "seed004"))
+    return SiteGraph.from_core(build("PbS", 5.0, "truncated-octahedron", "seed004"))
 
 
 def test_lattice_gas_without_interactions_is_langmuir(graph):

@@ -113,11 +113,11 @@ def test_nmr_against_an_internal_standard():
 
 
 def test_cross_check_against_a_capped_model():
-    from nanoligand.nanocrystal import build_nanocrystal
+    from nanoligand import build
 
-    nc = build_nanocrystal("PbS", 3.0, shell="native")
-    model = nc.composition["ligands"]["oleic acid"]
-    chk = composition.cross_check(nc, {"oleic acid": model * 1.1}, nc.composition["organic_mass_fraction"])
+    nc = build("PbS", 3.0, shell="native")
+    model = nc.composition.ligands["oleic acid"]
+    chk = composition.cross_check(nc, {"oleic acid": model * 1.1}, nc.composition.organic_mass_fraction)
     assert chk[0].ratio == pytest.approx(1.1) and chk[1].ratio == pytest.approx(1.0)
 
 
@@ -248,12 +248,12 @@ def test_cli_composition_seed003_and_model_cross_check(capsys, tmp_path):
     assert r["Zn_per_dot"] == pytest.approx(7.5, abs=0.05)
     assert r["tga_ligands_per_dot"] == pytest.approx(0.06 / 0.90 * 4913.6 / 136.29, rel=1e-3)
     # against a capped seed-004 PbS model: the reference atoms and the ligand count come from the manifest
-    from nanoligand.nanocrystal import build_nanocrystal
+    from nanoligand import build
 
-    nc = build_nanocrystal("PbS", 4.8, "truncated-octahedron", "seed004", shell="native")
+    nc = build("PbS", 4.8, "truncated-octahedron", "seed004", shell="native")
     nc.write(tmp_path / "m.json")
-    n_oa = nc.composition["ligands"]["oleic acid"]
-    n_pb = nc.bare.core.atoms.get_chemical_symbols().count("Pb")
+    n_oa = nc.composition.ligands["oleic acid"]
+    n_pb = nc.core.atoms.get_chemical_symbols().count("Pb")
     assert main(["composition", "--model", str(tmp_path / "m.json"), "--icp", "S/Pb=0.5", "--nmr", "10:2:3:3",
                  "--standard-mol", "1e-6", "--dots-mol", f"{5e-6 / n_oa}", "--ligand", "oleic acid", "--json"]) == 0
     r = json.loads(capsys.readouterr().out)

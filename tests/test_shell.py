@@ -19,11 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.spatial import cKDTree
 
-from nanoligand import build_core
+from nanoligand import build
 from nanoligand.cli import main
 from nanoligand.errors import ChemistryError, InputError, OutputError
 from nanoligand.io import write_structure
-from nanoligand.nanocrystal import build_nanocrystal
 from nanoligand.shell.cap import cap
 from nanoligand.validate import validate
 from nanoligand.validate.graph import donor_range_A
@@ -35,7 +34,7 @@ MASS = {"Pb": 207.2, "S": 32.06, "O": 15.999, "C": 12.011, "H": 1.008}
 
 @lru_cache(maxsize=None)
 def native(material: str, diameter: float, shape: str | None = None):
-    return build_nanocrystal(material, diameter, shape, shell="native")
+    return build(material, diameter, shape, shell="native")
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +46,8 @@ def pbs():
 # -- seed 004 --------------------------------------------------------------------------------------------
 def test_seed004_one_oleyl_and_one_hydroxide_per_excess_lead(pbs):
     # seed 004: purified PbS QDs carry one oleyl ligand per excess Pb, and OH- keeps them neutral
-    comp = pbs.composition
-    n = pbs.bare.census.composition
+    comp = pbs.composition.to_dict()
+    n = pbs.census.composition
     excess = n["Pb"] - n["S"]
     assert comp["ligands"] == {"oleic acid": excess, "hydroxide": excess}
     assert comp["ligands_per_excess_cation"] == {"oleic acid": 1.0, "hydroxide": 1.0}
@@ -58,20 +57,20 @@ def test_seed004_one_oleyl_and_one_hydroxide_per_excess_lead(pbs):
 
 def test_seed004_composition_by_formula(pbs):
     # the model's mass and organic fraction equal those of its formula Pb_a S_b (C18H33O2)_n (OH)_n
-    n = pbs.bare.census.composition
-    k = pbs.composition["ligands"]["oleic acid"]
+    n = pbs.census.composition
+    k = pbs.composition.ligands["oleic acid"]
     oleate = 18 * MASS["C"] + 33 * MASS["H"] + 2 * MASS["O"]
     total = n["Pb"] * MASS["Pb"] + n["S"] * MASS["S"] + k * oleate + k * (MASS["O"] + MASS["H"])
-    assert pbs.composition["molar_mass_g_mol"] == pytest.approx(total, rel=1e-4)
-    assert pbs.composition["organic_mass_fraction"] == pytest.approx(k * oleate / total, abs=1e-4)
-    assert pbs.composition["ligand_density_per_nm2"]["oleic acid"] == pytest.approx(
-        k / pbs.bare.census.surface_area_nm2, abs=1e-3)
+    assert pbs.composition.molar_mass_g_mol == pytest.approx(total, rel=1e-4)
+    assert pbs.composition.organic_mass_fraction == pytest.approx(k * oleate / total, abs=1e-4)
+    assert pbs.composition.ligand_density_per_nm2["oleic acid"] == pytest.approx(
+        k / pbs.census.surface_area_nm2, abs=1e-3)
 
 
 def test_the_model_passes_the_independent_validator(pbs):
     report = validate(pbs.atoms)
     assert report.ok, report.summary()
-    assert report.rule("attached").violations == 0 and len(report.ligands) == sum(pbs.composition["ligands"].values())
+    assert report.rule("attached").violations == 0 and len(report.ligands) == sum(pbs.composition.ligands.values())
     assert report.rule("clashscore").measured <= 10.0  # MolProbity's best resolution band: 0-19
 
 
@@ -98,11 +97,11 @@ def test_every_seed004_adatom_ends_at_least_three_coordinate(pbs):
        shape=st.sampled_from(["truncated-octahedron", "octahedron", "cube", "sphere"]),
        diameter=st.floats(2.0, 3.5))
 def test_chloride_shell_is_neutral_and_symmetric(material, shape, diameter):
-    qd = build_core(material, diameter, shape, "cation_rich")
+    qd = build(material, diameter, shape, "cation_rich")
     if qd.census.net_charge <= 0:
         return
     spec = parse_shell([{"ligand": "chloride", "motif": "X", "role": "neutralize"}])
-    r = cap(qd, spec)
+    r = cap(qd.core, spec)
     p = r.placed[0]
     # one Cl- per excess charge, each on its own site
     assert len(p.sites) == qd.census.net_charge
@@ -117,26 +116,26 @@ def test_chloride_shell_is_neutral_and_symmetric(material, shape, diameter):
 
 
 def test_mixed_neutralizing_shares_split_the_charge():
-    qd = build_core("CdSe", 3.0, "tetrahedron", "cation_rich")
+    qd = build("CdSe", 3.0, "tetrahedron", "cation_rich")
     spec = parse_shell([{"ligand": "oleic acid", "motif": "X", "role": "neutralize", "share": 1},
                         {"ligand": "chloride", "motif": "X", "role": "neutralize", "share": 1}])
-    r = cap(qd, spec)
+    r = cap(qd.core, spec)
     n = {p.template.name: len(p.sites) for p in r.placed}
     assert n["oleic acid"] + n["chloride"] == qd.census.net_charge
     assert abs(n["oleic acid"] - n["chloride"]) <= 1
 
 
 def test_arrangements_and_facet_filters():
-    qd = build_core("CdSe", 3.0, "tetrahedron", "cation_rich")
+    qd = build("CdSe", 3.0, "tetrahedron", "cation_rich")
     entries = [{"ligand": "acetic acid", "motif": "X", "role": "neutralize"},
                {"ligand": "chloride", "motif": "X", "role": "neutralize"}]
-    janus = cap(qd, parse_shell({"arrangement": "janus", "entries": entries}))
+    janus = cap(qd.core, parse_shell({"arrangement": "janus", "entries": entries}))
     z = [janus.sites.position[p.sites][:, 2].mean() for p in janus.placed]
     assert z[0] > 0 > z[1]  # first entry on the +z half, second on the -z half
-    nc = build_nanocrystal("PbS", 3.0, shell=[
+    nc = build("PbS", 3.0, shell=[
         {"ligand": "chloride", "motif": "X", "coverage": 0.5, "facets": ["{100}"]},
         {"ligand": "hydroxide", "motif": "X", "role": "neutralize"}])
-    by_facet = nc.composition["ligands_by_facet"]
+    by_facet = nc.composition.ligands_by_facet
     assert set(k for k, v in by_facet.items() if "chloride" in v) == {"{100}"}
     assert nc.net_charge == 0
 
@@ -148,10 +147,10 @@ def test_perovskite_ion_pairs_replace_surface_cesium():
     report = validate(nc.atoms)
     assert report.ok, report.summary()
     ion_pairs = [r for r in report.ligands if r["mode"].startswith("ion pair")]
-    assert len(ion_pairs) == nc.composition["ligands"]["oleylammonium bromide"]
+    assert len(ion_pairs) == nc.composition.ligands["oleylammonium bromide"]
     assert all(r["hbonds"] >= 1 for r in ion_pairs)
-    n_amm = nc.composition["ligands"]["oleylammonium bromide"]
-    cs_core = nc.bare.census.composition["Cs"]
+    n_amm = nc.composition.ligands["oleylammonium bromide"]
+    cs_core = nc.census.composition["Cs"]
     cs_model = int(np.sum(np.array(nc.atoms.get_chemical_symbols())[nc.atoms.arrays["residue"] == 0] == "Cs"))
     assert cs_core - cs_model == n_amm > 0
     assert nc.net_charge == 0
@@ -160,8 +159,8 @@ def test_perovskite_ion_pairs_replace_surface_cesium():
 def test_silicon_grafts_replace_hydrogen_caps():
     # Sieval et al. 2001: 50-55 % of Si-H replaced by Si-alkyl is the most a surface takes
     nc = native("Si", 4.0)
-    grafts = nc.composition["ligands"]["1-dodecene"]
-    h_core = nc.bare.census.composition["H"]
+    grafts = nc.composition.ligands["1-dodecene"]
+    h_core = nc.census.composition["H"]
     h_model = int(np.sum(np.array(nc.atoms.get_chemical_symbols())[nc.atoms.arrays["residue"] == 0] == "H"))
     assert h_core - h_model == grafts > 0
     assert validate(nc.atoms).ok
@@ -175,8 +174,8 @@ def test_metal_core_thiolates_are_neutral_radicals_and_full_means_what_fits():
     nc = native("Au", 3.0)
     assert nc.net_charge == 0
     assert np.all(nc.atoms.arrays["formal_charge"] == 0)
-    placed = nc.composition["ligands"]["1-dodecanethiol"]
-    limit = nc.result.footprint_limit["1-dodecanethiol"]
+    placed = nc.composition.ligands["1-dodecanethiol"]
+    limit = nc.shell.footprint_limit["1-dodecanethiol"]
     assert 0 < placed <= limit
     assert validate(nc.atoms).ok
 
@@ -184,7 +183,7 @@ def test_metal_core_thiolates_are_neutral_radicals_and_full_means_what_fits():
 def test_oxide_x2_brings_one_proton_per_carboxylate():
     # seed 000 §2.1.1: a carboxylic acid on HfO2 splits into a carboxylate on Hf and a proton on O
     nc = native("HfO2", 3.0)
-    pairs = [(p, q) for p, q in zip(nc.result.placed, nc.result.placed[1:]) if q.entry.role == "pair"]
+    pairs = [(p, q) for p, q in zip(nc.shell.placed, nc.shell.placed[1:]) if q.entry.role == "pair"]
     assert pairs and all(len(p.sites) == len(q.sites) > 0 for p, q in pairs)
     assert all(q.kind == "cation_vacancy" and q.template.symbols == ("H",) for _, q in pairs)
     assert nc.net_charge == 0
@@ -193,11 +192,11 @@ def test_oxide_x2_brings_one_proton_per_carboxylate():
 
 def test_z_type_cations_with_diffuse_counter_ions():
     # seed 001 Fig. 1b: a metal cation binds the surface anions, its counter-anion stays in the diffuse layer
-    nc = build_nanocrystal("CdSe", 3.0, "sphere", "stoichiometric", shell=[
+    nc = build("CdSe", 3.0, "sphere", "stoichiometric", shell=[
         {"ligand": "cadmium(II)", "motif": "Z", "coverage": 4, "counterions": "nitrate"},
         {"ligand": "chloride", "motif": "X", "role": "neutralize"}], allow_invalid=True)
-    ions = nc.composition["counterions"]
-    placed = nc.composition["ligands"]["cadmium(II)"]
+    ions = nc.composition.counterions
+    placed = nc.composition.ligands["cadmium(II)"]
     assert placed > 0 and ions[0]["ion"] == "nitrate" and ions[0]["count"] == 2 * placed
     assert nc.net_charge == 0
     assert validate(nc.atoms).rule("composition").verdict == "pass"  # the file claims the listed ions
@@ -216,16 +215,16 @@ def test_z_type_cations_with_diffuse_counter_ions():
 ])
 def test_bad_recipes_fail_clearly(shell, error, words):
     with pytest.raises(error, match=words):
-        build_nanocrystal("PbS", 3.0, "truncated-octahedron", "seed004", shell=shell)
+        build("PbS", 3.0, "truncated-octahedron", "seed004", shell=shell)
 
 
 def test_anion_rich_core_needs_cations():
-    qd = build_core("CdSe", 3.0, "sphere", "stoichiometric")
+    qd = build("CdSe", 3.0, "sphere", "stoichiometric")
     charge = qd.census.net_charge
     recipe = [{"ligand": "chloride", "motif": "X", "role": "neutralize"}] if charge < 0 else \
         [{"ligand": "indium(III)", "motif": "Z", "role": "neutralize"}]
     with pytest.raises(ChemistryError, match="no neutralizing entry"):
-        cap(qd, parse_shell(recipe))
+        cap(qd.core, parse_shell(recipe))
 
 
 # -- outputs -----------------------------------------------------------------------------------------------
@@ -239,7 +238,7 @@ def test_pdb_has_residues_bonds_and_charges(tmp_path, pbs):
     first_lig = next(ln for ln in atoms if ln[17:20] != "COR")
     assert first_lig[21] == "B" and int(first_lig[22:26]) == 1
     assert atoms[0][76:80] == "Pb2+"  # element and formal charge columns
-    assert sum(1 for ln in atoms if ln[78:80] == "1-") == 2 * pbs.composition["ligands"]["oleic acid"]
+    assert sum(1 for ln in atoms if ln[78:80] == "1-") == 2 * pbs.composition.ligands["oleic acid"]
     # CONECT records are real bonds only: every donor-metal record is a bond-valence bond
     pos = pbs.atoms.positions
     sym = pbs.atoms.get_chemical_symbols()
@@ -314,10 +313,10 @@ def test_perovskite_native_ion_pair_brings_the_lattice_halide(material, halide):
 def test_the_main_job_passes_the_validator():
     # `make demo`: 4.8 nm PbS, seed004, native shell. The sweep of native shells found its one {100}
     # adatom left two-coordinate after packing once; the build raises if any rule fails
-    nc = build_nanocrystal("PbS", 4.8, "truncated-octahedron", "seed004", shell="native")
-    v = nc.validation
+    nc = build("PbS", 4.8, "truncated-octahedron", "seed004", shell="native")
+    v = nc.validate()
     assert v.ok and v.rule("cation_coordination").violations == 0
-    assert nc.composition["ligands"] == {"oleic acid": 313, "hydroxide": 313}
+    assert nc.composition.ligands == {"oleic acid": 313, "hydroxide": 313}
 
 
 # -- every native shell ------------------------------------------------------------------------------------
@@ -328,7 +327,7 @@ NATIVE = sorted(__import__("nanoligand.tables", fromlist=["load_table"]).load_ta
 def test_every_native_shell_passes_the_validator_at_3_nm(material):
     # issue 11, part 2: the build raises SelfCheckError if the independent validator fails a rule;
     # asserted here on the report as well, with the two rules the round-one models broke
-    v = native(material, 3.0).validation
+    v = native(material, 3.0).validate()
     assert v.ok, [r.detail for r in v.failed]
     assert v.rule("attached").violations == 0 and v.rule("clashscore").measured < 5.0
 
@@ -340,7 +339,7 @@ def test_wurtzite_native_core_has_no_two_coordinate_chalcogen_and_a_cation_exces
     # coordinates (Cd–X within 1.15 x the bulk bond, Cordero covalent radii Cd 1.44, Se 1.20, S 1.05 Å),
     # not from the builder's arrays; the capped model's Cd then all reach three bonds (validator)
     nc = native(material, 3.0)
-    core = nc.bare.atoms
+    core = nc.core.atoms
     sym = np.array(core.get_chemical_symbols())
     cut = 1.15 * (1.44 + {"Se": 1.20, "S": 1.05}[anion])
     pairs = cKDTree(core.positions).query_pairs(cut, output_type="ndarray")
@@ -349,4 +348,4 @@ def test_wurtzite_native_core_has_no_two_coordinate_chalcogen_and_a_cation_exces
     assert cn[sym == anion].min() >= 3
     ratio = (sym == "Cd").sum() / (sym == anion).sum()
     assert ratio > 1.05  # a cation-rich core: the sphere without Z-type Cd was 1.01-1.04
-    assert nc.validation.rule("cation_coordination").violations == 0
+    assert nc.validate().rule("cation_coordination").violations == 0

@@ -34,7 +34,6 @@ from rich.console import Console
 from rich.table import Table
 
 from nanoligand import __version__
-from nanoligand.api import BareCore, build_core
 from nanoligand.errors import InputError, NanoligandError
 from nanoligand.io import check_writable, read_yaml
 from nanoligand.materials import available, get
@@ -93,7 +92,7 @@ def build(
                                        "fails validation; the manifest (.json) lists the failed rules."),
     output: List[str] = typer.Option([], "--output", "-o", help="Write the model (.xyz .extxyz .pdb .cif) or "
                                      "the census/manifest (.json); repeatable."),
-    as_json: bool = typer.Option(False, "--json", help="Print the census (or the capped manifest) as JSON."),
+    as_json: bool = typer.Option(False, "--json", help="Print the manifest (census, shell, composition, validation) as JSON."),
 ) -> None:
     """Build a nanocrystal core, optionally cap it with a ligand shell, and print its census."""
     args = dict(material=material, diameter_nm=diameter, shape=shape, termination=termination,
@@ -105,21 +104,16 @@ def build(
         raise typer.BadParameter("missing: give --diameter (nm), or a spec file with diameter_nm",
                                  param_hint="--diameter")
     paths = [check_writable(p) for p in [*output, *args.pop("output", [])]]
-    shell_spec = args.pop("shell")
-    if shell_spec is None:
-        model = build_core(**args)
-    else:
-        from nanoligand.nanocrystal import build_nanocrystal
+    from nanoligand.nanocrystal import build as build_model
 
-        model = build_nanocrystal(**args, shell=shell_spec, allow_invalid=allow_invalid)
+    model = build_model(**args, allow_invalid=allow_invalid)
     for p in paths:
         model.write(p)
     if as_json:
         print(json.dumps(model.to_dict(), indent=2))
-    elif shell_spec is None:
-        _print_census(model, paths)
-    else:
-        _print_census(model.bare, [])
+        return
+    _print_census(model, [] if model.has_shell else paths)
+    if model.has_shell:
         _print_shell(model, paths)
 
 
@@ -169,10 +163,10 @@ def _print_shell(nc, paths: list) -> None:
     summary.add_row("net charge", f"{d['net_charge']:+d} e")
     if comp["ligands_per_excess_cation"]:
         summary.add_row("per excess cation", ", ".join(f"{k} {v:.2f}" for k, v in comp["ligands_per_excess_cation"].items()))
-    summary.add_row("organic mass fraction", f"{100 * d['organic_mass_fraction']:.1f} % (TGA loss)")
+    summary.add_row("organic mass fraction", f"{100 * comp['organic_mass_fraction']:.1f} % (TGA loss)")
     summary.add_row("molar mass", f"{comp['molar_mass_g_mol']:.0f} g/mol, {d['n_atoms']} atoms")
-    summary.add_row("validation", nc.validation.summary() if nc.validation.ok else
-                    f"[red]{nc.validation.summary()}[/red]")
+    v = nc.validate()
+    summary.add_row("validation", v.summary() if v.ok else f"[red]{v.summary()}[/red]")
     for s_ in d["shell"]["shortfall"]:
         summary.add_row("[yellow]shortfall[/yellow]", f"{s_['ligand']}: {s_['placed']} of {s_['requested']} ({s_['reason']})")
     for ion in comp["counterions"]:
@@ -184,8 +178,8 @@ def _print_shell(nc, paths: list) -> None:
         out.print(f"wrote {p}")
 
 
-def _print_census(qd: BareCore, paths: list) -> None:
-    c = qd.census
+def _print_census(nc, paths: list) -> None:
+    c = nc.census
     summary = Table(show_header=False, box=None, pad_edge=False)
     summary.add_column(style="bold")
     summary.add_column()

@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 import numpy as np
@@ -104,6 +104,14 @@ class Core:
         n_sites = int(np.sum(self.atoms.arrays["kind"] != KIND_CAPPING))
         volume = n_sites * self.material.volume_per_atom_A3
         return float((6.0 * volume / math.pi) ** (1.0 / 3.0) / 10.0)
+
+    @cached_property
+    def census(self):
+        """The surface census (:func:`nanoligand.surface.census`), taken once: it annotates ``atoms``
+        with ``facet``, ``site_role`` and ``face``."""
+        from nanoligand.surface import census
+
+        return census(self)
 
     @property
     def faceted(self) -> bool:

@@ -77,11 +77,11 @@ class SiteGraph:
         return np.diff(self.indptr)
 
     @staticmethod
-    def from_core(qd, kind: str = "anion_vacancy") -> "SiteGraph":
-        """The binding sites of one kind of a built core and their neighbours."""
+    def from_core(nc, kind: str = "anion_vacancy") -> "SiteGraph":
+        """The binding sites of one kind of a nanocrystal's core and their neighbours."""
         from nanoligand.shell.sites import binding_sites
 
-        sites = binding_sites(qd)
+        sites = binding_sites(nc.core)
         sel = np.nonzero(sites.kind == kind)[0]
         if len(sel) < 2:
             raise InputError(f"the core has fewer than two {kind.replace('_', ' ')} sites")

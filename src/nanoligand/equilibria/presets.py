@@ -42,9 +42,9 @@ SEED004 = {"diameter_nm": 4.8, "conc_M": 1e-4, "solvent": "toluene"}
 @lru_cache(maxsize=8)
 def _site_counts(diameter_nm: float) -> tuple[tuple[str, int], ...]:
     """Oleyl units per dot by facet family: excess Pb (seed 004: one oleyl each) by facet area."""
-    from nanoligand import build_core
+    from nanoligand import build
 
-    c = build_core("PbS", diameter_nm, "truncated-octahedron", "seed004").census
+    c = build("PbS", diameter_nm, "truncated-octahedron", "seed004").census
     excess = (c.composition["Pb"] - c.composition["S"])
     frac = {f.family: f.area_fraction for f in c.facets}
     n100 = int(round(excess * frac.get("{100}", 0.0)))

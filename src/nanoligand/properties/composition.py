@@ -85,7 +85,7 @@ def cross_check(model, ligands_per_dot: dict[str, float] | None = None,
                 organic_mass_fraction: float | None = None) -> list[CrossCheck]:
     """Measured ligands per dot and TGA loss against a capped model: a :class:`Nanocrystal` or its
     ``composition`` dict (as in the JSON manifest)."""
-    comp = model if isinstance(model, dict) else model.composition
+    comp = model if isinstance(model, dict) else model.composition.to_dict()
     out = []
     for name, v in (ligands_per_dot or {}).items():
         if name not in comp["ligands"]:

@@ -18,13 +18,13 @@ few placements per site (``KEEP``) go to the packing stage as alternatives.
 
 Examples
 --------
->>> from nanoligand import build_core
+>>> from nanoligand import build
 >>> from nanoligand.shell.sites import binding_sites
 >>> from nanoligand.shell.templates import template
->>> qd = build_core("PbS", 3.0, "truncated-octahedron", "seed004")
->>> sites = binding_sites(qd)
+>>> core = build("PbS", 3.0, "truncated-octahedron", "seed004").core
+>>> sites = binding_sites(core)
 >>> idx = np.nonzero(sites.kind == "anion_vacancy")[0][:20]
->>> heads = search(qd, sites, idx, template("hydroxide", "X"))
+>>> heads = search(core, sites, idx, template("hydroxide", "X"))
 >>> bool(heads.ok.all())
 True
 """
@@ -65,12 +65,12 @@ class Heads:
         return np.isfinite(self.score[:, 0])
 
 
-def core_tables(qd, extra_positions: np.ndarray | None = None):
+def core_tables(core, extra_positions: np.ndarray | None = None):
     """Per core atom: positions, is-metal flag, element symbol and contact radius (ionic radius for
     cations of an ionic core, van der Waals otherwise), as the validator assigns them."""
     from nanoligand.validate.contacts import _ionic_radius_A
 
-    atoms = qd.atoms
+    atoms = core.atoms
     sym = np.array(atoms.get_chemical_symbols())
     pos = atoms.positions
     metal = ~np.isin(sym, list(nonmetals()))
@@ -85,7 +85,7 @@ def core_tables(qd, extra_positions: np.ndarray | None = None):
     return pos, metal, sym, radius
 
 
-def search(qd, sites, idx: np.ndarray, tpl: Template, present: np.ndarray | None = None) -> Heads:
+def search(core, sites, idx: np.ndarray, tpl: Template, present: np.ndarray | None = None) -> Heads:
     """Head placements of ``tpl`` on sites ``idx`` (module docstring); ``present`` masks core atoms
     that stay (replaced ones are ignored).
 
@@ -94,16 +94,16 @@ def search(qd, sites, idx: np.ndarray, tpl: Template, present: np.ndarray | None
     idx = np.asarray(idx, int)
     if len(idx) == 0:
         return Heads(np.zeros((0, KEEP, 3)), np.zeros((0, KEEP, 3, 3)), np.zeros((0, KEEP)))
-    rep, inverse = _environments(qd, sites, idx, present)
-    h = _search(qd, sites, idx[rep], tpl, present)
+    rep, inverse = _environments(core, sites, idx, present)
+    h = _search(core, sites, idx[rep], tpl, present)
     shift = sites.position[idx] - sites.position[idx[rep]][inverse]
     return Heads(h.origin[inverse] + shift[:, None, :], h.axes[inverse], h.score[inverse])
 
 
-def _environments(qd, sites, idx: np.ndarray, present) -> tuple[np.ndarray, np.ndarray]:
+def _environments(core, sites, idx: np.ndarray, present) -> tuple[np.ndarray, np.ndarray]:
     """Representative of each group of sites with identical surroundings, and each site's group."""
-    pos = qd.atoms.positions
-    z = qd.atoms.numbers
+    pos = core.atoms.positions
+    z = core.atoms.numbers
     ok = np.ones(len(pos), bool) if present is None else present
     pos = pos[ok]
     tree = cKDTree(pos)
@@ -113,7 +113,7 @@ def _environments(qd, sites, idx: np.ndarray, present) -> tuple[np.ndarray, np.n
         rel = np.round((pos[near] - sites.position[i]) / 0.05).astype(np.int64)
         rows = np.column_stack([zs[near], rel])
         rows = rows[np.lexsort(rows.T[::-1])]
-        hosts = np.round((qd.atoms.positions[sites.hosts[i]] - sites.position[i]) / 0.05).astype(np.int64)
+        hosts = np.round((core.atoms.positions[sites.hosts[i]] - sites.position[i]) / 0.05).astype(np.int64)
         hosts = hosts[np.lexsort(hosts.T[::-1])]
         keys.append(rows.tobytes() + b"|" + hosts.tobytes() + b"|" +
                     np.round(sites.normal[i] / 1e-3).astype(np.int64).tobytes())
@@ -121,8 +121,8 @@ def _environments(qd, sites, idx: np.ndarray, present) -> tuple[np.ndarray, np.n
     return rep, inverse.ravel()
 
 
-def _search(qd, sites, idx: np.ndarray, tpl: Template, present: np.ndarray | None) -> Heads:
-    pos, metal, sym, radius = core_tables(qd)
+def _search(core, sites, idx: np.ndarray, tpl: Template, present: np.ndarray | None) -> Heads:
+    pos, metal, sym, radius = core_tables(core)
     if present is None:
         present = np.ones(len(pos), bool)
     keep = np.nonzero(present)[0]
@@ -139,7 +139,7 @@ def _search(qd, sites, idx: np.ndarray, tpl: Template, present: np.ndarray | Non
     e1, e2 = _plane_axes(nrm)
     grid = _lateral_grid()
     if tpl.motif == "ion_pair":
-        return _hbond_search(qd, tpl, pos, metal, sym, radius, p, nrm, e1, e2, indptr, indices, grid)
+        return _hbond_search(core, tpl, pos, metal, sym, radius, p, nrm, e1, e2, indptr, indices, grid)
     el = [tpl.symbols[d] for d in tpl.donors]
     acceptor = el[0] not in nonmetals()  # a Z-type metal cation binds the core's anions instead
     partner = ~metal if acceptor else metal
@@ -317,7 +317,7 @@ def _top(origin, axes, score, keep):
     return o, a, sc
 
 
-def _hbond_search(qd, tpl, pos, metal, sym, radius, p, nrm, e1, e2, indptr, indices, grid) -> Heads:
+def _hbond_search(core, tpl, pos, metal, sym, radius, p, nrm, e1, e2, indptr, indices, grid) -> Heads:
     """An ammonium head in an A-site pocket: N–H···X hydrogen bonds to core anions, no overlaps."""
     hb = tables()["hydrogen_bonds"]
     acc = np.array([e in hb for e in sym]) & ~metal

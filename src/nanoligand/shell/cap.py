@@ -23,8 +23,6 @@ more ligands than sites or footprint allow — is an :class:`~nanoligand.errors.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
-
 import numpy as np
 from scipy.spatial import cKDTree
 
@@ -35,6 +33,7 @@ from nanoligand.shell.counts import counterions, counts, neutralizing_counts
 from nanoligand.shell._pack import OVERLAP_A
 from nanoligand.shell.pack import MARGIN_A, Packer
 from nanoligand.shell.recipe import ShellEntry, ShellSpec
+from nanoligand.shell.result import Placed, ShellResult
 from nanoligand.shell.sites import SiteSet, binding_sites
 from nanoligand.shell.templates import ACCEPTORS, Template, single_atom_template, template
 from nanoligand.validate.graph import nonmetals
@@ -47,54 +46,29 @@ MAX_MODES = 2
 PROTON_CLEARANCE_A = 1.7
 
 
-@dataclass
-class Placed:
-    """One placed ligand group: its entry and template, the sites taken, the atoms' coordinates, and
-    the core atoms it replaces (substituted A cations, replaced H caps)."""
-
-    entry: ShellEntry
-    template: Template
-    sites: np.ndarray
-    coords: list
-    replaces: np.ndarray
-    kind: str = ""
-    modes: list = field(default_factory=list)  # the template (binding mode) each ligand took
-
-
-@dataclass
-class ShellResult:
-    placed: list[Placed]
-    sites: SiteSet
-    removed_core: np.ndarray
-    counterions: list[dict]
-    shortfall: list[dict]
-    footprint_limit: dict
-    packing: dict = field(default_factory=dict)
-
-
-def cap(qd, spec: ShellSpec) -> ShellResult:
-    """Place the shell of ``spec`` on the core of ``qd`` (module docstring)."""
-    mat = qd.core.material
+def cap(core, spec: ShellSpec) -> ShellResult:
+    """Place the shell of ``spec`` on ``core`` (a :class:`~nanoligand.core.build.Core`; module docstring)."""
+    mat = core.material
     metal_core = not mat.is_ionic
-    sites = binding_sites(qd)
+    sites = binding_sites(core)
     groups = _expand(spec, metal_core, mat.prototype)
     modes = [_modes(e, tpl, metal_core) for e, tpl, _ in groups]
-    present = np.ones(len(qd.atoms), bool)
-    present[_a_sites_replaced(sites, groups, qd)] = False
-    pools = [_pool(sites, kind, e.facets, qd) for e, _, kind in groups]
-    heads = [[_heads(qd, sites, pools[g], m, groups[g][2], present) for m in modes[g]] for g in range(len(groups))]
+    present = np.ones(len(core.atoms), bool)
+    present[_a_sites_replaced(sites, groups, core)] = False
+    pools = [_pool(sites, kind, e.facets, core) for e, _, kind in groups]
+    heads = [[_heads(core, sites, pools[g], m, groups[g][2], present) for m in modes[g]] for g in range(len(groups))]
     usable = [pools[g][np.any([h.ok for h in heads[g]], axis=0)] if len(pools[g]) else pools[g]
               for g in range(len(groups))]
     for g, (_, tpl, _) in enumerate(groups):  # one proton per surface O (two would make a water)
         if tpl.head == "point" and tpl.symbols[0] == "H" and len(usable[g]):
             _, first_of_host = np.unique([sites.hosts[i][0] for i in usable[g]], return_index=True)
             usable[g] = usable[g][np.sort(first_of_host)]
-    n, limits, listed = counts(qd, {k: len(u) for k, u in enumerate(usable)}, groups, metal_core)
+    n, limits, listed = counts(core, {k: len(u) for k, u in enumerate(usable)}, groups, metal_core)
     shortfall: list[dict] = []
-    chosen = _choose(qd, sites, groups, usable, n, spec, shortfall)
+    chosen = _choose(core, sites, groups, usable, n, spec, shortfall)
     templates, tpl_ids = _template_ids(modes)
     alts = [_Alternatives(pools[g], heads[g], tpl_ids[g]) for g in range(len(groups))]
-    chosen, first = _lay_out(qd, sites, groups, chosen, alts, templates, spec.seed)
+    chosen, first = _lay_out(core, sites, groups, chosen, alts, templates, spec.seed)
     _clear_pairs(groups, chosen, first, alts, templates)
 
     # pack every chosen ligand, its chosen head placement first
@@ -111,12 +85,12 @@ def cap(qd, spec: ShellSpec) -> ShellResult:
         alt_t.append(_widen(np.broadcast_to(alts[g].tpl[order] if len(idx) else alts[g].tpl[None], order.shape), width))
         group_of += [g] * len(idx)
     replaces = [sites_replace(sites, groups[g][2], idx) for g, idx in enumerate(chosen)]
-    present = np.ones(len(qd.atoms), bool)
+    present = np.ones(len(core.atoms), bool)
     if replaces:
         present[np.concatenate(replaces)] = False
     fixed = [np.array([sites.hosts[i][0] for i in idx], np.int64) if _bonded_by_host(groups[g]) else
              np.full(len(idx), -1, np.int64) for g, idx in enumerate(chosen)]
-    packer = _packer(qd, present, templates, alt_t, alt_o, alt_a, alt_ok, fixed)
+    packer = _packer(core, present, templates, alt_t, alt_o, alt_a, alt_ok, fixed)
     result = packer.pack(seed=spec.seed)
     keep = _trim(packer, groups, np.array(group_of, int), metal_core, shortfall)
     scores = packer.scores()
@@ -131,8 +105,8 @@ def cap(qd, spec: ShellSpec) -> ShellResult:
                              replaces[g][mask] if len(replaces[g]) == len(idx) else replaces[g], kind,
                              [templates[t] for t in packer.tpl_of[ks[mask]]]))
     removed = np.unique(np.concatenate([p.replaces for p in placed])) if placed else np.zeros(0, int)
-    mat_charges = qd.core.material.charges
-    a_charge = mat_charges.get(qd.core.material.roles.get("A", ""), 0)
+    mat_charges = core.material.charges
+    a_charge = mat_charges.get(core.material.roles.get("A", ""), 0)
     listed = [counterions(p.entry.counterions, len(p.sites) * (p.template.charge - (a_charge if p.kind == "a_site"
                                                                                        else 0)), p.template.name)
               for p in placed if p.entry.counterions and len(p.sites)]
@@ -219,24 +193,24 @@ def _proton() -> Template:
     return single_atom_template("proton", "H", +1, "Z")
 
 
-def _pool(sites: SiteSet, kind: str, facets, qd=None) -> np.ndarray:
+def _pool(sites: SiteSet, kind: str, facets, core=None) -> np.ndarray:
     """Candidate sites of a kind (and facet filter). A sites are those of facet interiors: the A
     cations of edges and corners stay, for they carry an AX cube's excess charge and the X ligands
     that balance it bind them."""
     mask = sites.kind == kind
     if facets:
         mask &= np.isin(sites.family, list(facets))
-    if kind == "a_site" and qd is not None:
-        role = qd.atoms.arrays["site_role"]
+    if kind == "a_site" and core is not None:
+        role = core.atoms.arrays["site_role"]
         mask &= np.array([a >= 0 and role[a] == "facet" for a in sites.atom], bool)
     return np.nonzero(mask)[0]
 
 
-def _a_sites_replaced(sites: SiteSet, groups, qd) -> np.ndarray:
+def _a_sites_replaced(sites: SiteSet, groups, core) -> np.ndarray:
     """Core atoms of every A site an ion-pair entry may take (left out of the head search)."""
     if not any(kind == "a_site" for _, _, kind in groups):
         return np.zeros(0, int)
-    return np.asarray(sites.atom[_pool(sites, "a_site", None, qd)], int)
+    return np.asarray(sites.atom[_pool(sites, "a_site", None, core)], int)
 
 
 def sites_replace(sites: SiteSet, kind: str, idx: np.ndarray) -> np.ndarray:
@@ -247,12 +221,12 @@ def sites_replace(sites: SiteSet, kind: str, idx: np.ndarray) -> np.ndarray:
 
 
 # -- head placements ----------------------------------------------------------------------------------------
-def _heads(qd, sites: SiteSet, pool: np.ndarray, tpl: Template, kind: str, present: np.ndarray) -> Heads:
+def _heads(core, sites: SiteSet, pool: np.ndarray, tpl: Template, kind: str, present: np.ndarray) -> Heads:
     if kind == "capping":
-        return _graft_heads(qd, sites, pool, tpl)
+        return _graft_heads(core, sites, pool, tpl)
     if tpl.head == "point" and tpl.symbols[0] == "H":
-        return _proton_heads(qd, sites, pool)
-    return search(qd, sites, pool, tpl, present)
+        return _proton_heads(core, sites, pool)
+    return search(core, sites, pool, tpl, present)
 
 
 def _frames(z: np.ndarray) -> np.ndarray:
@@ -267,35 +241,35 @@ def _single(origin: np.ndarray, z: np.ndarray) -> Heads:
     return Heads(o, _frames(z)[:, None], np.zeros((len(origin), 1)))
 
 
-def _proton_heads(qd, sites: SiteSet, pool: np.ndarray) -> Heads:
+def _proton_heads(core, sites: SiteSet, pool: np.ndarray) -> Heads:
     """A proton on the surface O (or other anion) that hosts a cation vacancy, at the O–H length of
     the MMFF94-optimised hydroxide, pointing at the vacancy."""
     oh = template("hydroxide", "X")
     d_oh = float(np.linalg.norm(oh.conformers[0][0] - oh.conformers[0][1]))
     host = np.array([sites.hosts[i][0] for i in pool], int)
-    u = sites.position[pool] - qd.atoms.positions[host]
+    u = sites.position[pool] - core.atoms.positions[host]
     u /= np.linalg.norm(u, axis=1)[:, None]
-    return _single(qd.atoms.positions[host] + d_oh * u, u)
+    return _single(core.atoms.positions[host] + d_oh * u, u)
 
 
-def _graft_heads(qd, sites: SiteSet, pool: np.ndarray, tpl: Template) -> Heads:
+def _graft_heads(core, sites: SiteSet, pool: np.ndarray, tpl: Template) -> Heads:
     """The grafted C where the H cap was, at the Si–C (or C–C) length from Cordero covalent radii
     (Dalton Trans. 2008, 2832, as tabulated in RDKit), along the Si–H bond."""
     from nanoligand.validate.graph import covalent_radius_A
 
     host = np.array([sites.hosts[i][0] for i in pool], int)
     u = sites.normal[pool]
-    el = qd.atoms.get_chemical_symbols()
+    el = core.atoms.get_chemical_symbols()
     d = np.array([covalent_radius_A(el[h]) + covalent_radius_A(tpl.symbols[tpl.donors[0]]) for h in host])
-    return _single(qd.atoms.positions[host] + d[:, None] * u, u)
+    return _single(core.atoms.positions[host] + d[:, None] * u, u)
 
 
 # -- site choice -------------------------------------------------------------------------------------------
-def _choose(qd, sites: SiteSet, groups, usable: list[np.ndarray], n: dict[int, int], spec: ShellSpec,
+def _choose(core, sites: SiteSet, groups, usable: list[np.ndarray], n: dict[int, int], spec: ShellSpec,
             shortfall: list[dict]) -> list[np.ndarray]:
     """Sites of every group (module docstring, step 4), kind by kind."""
-    demand = choose.site_demand(qd, sites)
-    area = _face_area(qd)
+    demand = choose.site_demand(core, sites)
+    area = _face_area(core)
     out = [np.zeros(0, int) for _ in groups]
     rng = np.random.default_rng(spec.seed)
     for kind in dict.fromkeys(k for _, _, k in groups):
@@ -320,7 +294,7 @@ def _choose(qd, sites: SiteSet, groups, usable: list[np.ndarray], n: dict[int, i
             total = sum(n[g] for g in neutral)
             _enough(groups, neutral, total, len(pool), kind)
             face_demand = _orbit_mean(sites, _by_face(sites, demand, np.nonzero(sites.kind == kind)[0]))
-            must = choose.must_sites(qd, sites, pool)[:total]  # taken before any face quota is shared
+            must = choose.must_sites(core, sites, pool)[:total]  # taken before any face quota is shared
             need = choose.capacity(sites, must)
             room = {f: c - need.get(f, 0) for f, c in choose.capacity(sites, pool).items()}
             quotas = choose.face_quotas(sites.face[pool], face_demand, total - len(must), room)
@@ -360,10 +334,10 @@ def _enough(groups, members, total: int, have: int, kind: str) -> None:
                              "sites can bind them: the recipe cannot be made neutral on this core")
 
 
-def _face_area(qd) -> dict[int, float]:
+def _face_area(core) -> dict[int, float]:
     from nanoligand.surface import face_areas_A2
 
-    a = face_areas_A2(qd.core)
+    a = face_areas_A2(core)
     out = {int(f): float(x) for f, x in enumerate(a)}
     out[-1] = float(np.mean(a)) if len(a) else 1.0
     return out
@@ -449,13 +423,13 @@ def _clear_pairs(groups, chosen: list[np.ndarray], first: list[np.ndarray], alts
         first[g] = np.zeros(len(keep), int)
 
 
-def _watched_bonds(qd, templates, alt_tpl, ao, aa, ok, slots: int = 6) -> tuple[np.ndarray, np.ndarray]:
+def _watched_bonds(core, templates, alt_tpl, ao, aa, ok, slots: int = 6) -> tuple[np.ndarray, np.ndarray]:
     """For the head layout: the core cations with fewer than ``choose.MIN_CN`` bonds (watched), how
     many each still needs, and which of them every placement's donors bond (bond-valence range)."""
     from nanoligand.validate.graph import donor_range_A
 
-    pos, metal, sym, _ = core_tables(qd)
-    cn = qd.atoms.arrays["coordination"]
+    pos, metal, sym, _ = core_tables(core)
+    cn = core.atoms.arrays["coordination"]
     watched = np.nonzero(metal & (cn < choose.MIN_CN))[0]
     G, n, K = ok.shape
     bonds = np.full((G, n, K, slots), -1, np.int64)
@@ -483,7 +457,7 @@ def _watched_bonds(qd, templates, alt_tpl, ao, aa, ok, slots: int = 6) -> tuple[
     return bonds, (choose.MIN_CN - cn[watched]).astype(np.int64)
 
 
-def _lay_out(qd, sites: SiteSet, groups, chosen: list[np.ndarray], alts: list[_Alternatives], templates,
+def _lay_out(core, sites: SiteSet, groups, chosen: list[np.ndarray], alts: list[_Alternatives], templates,
              seed: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Head layout per site kind (:mod:`.layout`): which group takes which chosen site and which head
     placement; returns the sites per group and the placement to try first for each."""
@@ -507,7 +481,7 @@ def _lay_out(qd, sites: SiteSet, groups, chosen: list[np.ndarray], alts: list[_A
             o, a, k = alts[g].rows(S[inside])
             ao[t, inside, :o.shape[1]], aa[t, inside, :o.shape[1]], ok[t, inside, :o.shape[1]] = o, a, k
             alt_tpl[t, :len(alts[g].tpl)] = alts[g].tpl
-        bonds, need = _watched_bonds(qd, templates, alt_tpl, ao, aa, ok)
+        bonds, need = _watched_bonds(core, templates, alt_tpl, ao, aa, ok)
         occ, alt, _ = lay_out(sites.position[S], sites.face[S], occupant, templates, alt_tpl, ao, aa, ok, seed,
                               MARGIN_A, bonds, need)
         for t, g in enumerate(members):
@@ -517,12 +491,12 @@ def _lay_out(qd, sites: SiteSet, groups, chosen: list[np.ndarray], alts: list[_A
 
 
 # -- packing and trimming ----------------------------------------------------------------------------------
-def _packer(qd, present, templates, alt_t, alt_o, alt_a, alt_ok, fixed_hosts) -> Packer:
+def _packer(core, present, templates, alt_t, alt_o, alt_a, alt_ok, fixed_hosts) -> Packer:
     """The packer over the core that stays, with the core's bond graph as the validator sees it."""
     from nanoligand.validate.graph import topology
     from nanoligand.validate.structure import Structure
 
-    pos, metal, sym, radius = core_tables(qd)
+    pos, metal, sym, radius = core_tables(core)
     metals = sorted(set(sym[metal]))
     cls = np.array([metals.index(s) if m else -1 for s, m in zip(sym, metal)], np.int64)
     g = topology(Structure(sym, pos))

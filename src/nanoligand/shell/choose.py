@@ -18,12 +18,12 @@ largest ligand is shared out by face area first and the smaller ones take the fa
 
 Examples
 --------
->>> from nanoligand import build_core
+>>> from nanoligand import build
 >>> from nanoligand.shell.sites import binding_sites
->>> qd = build_core("PbS", 3.0, "truncated-octahedron", "seed004")
->>> s = binding_sites(qd)
->>> d = site_demand(qd, s)
->>> round(float(d.sum()), 6) == qd.census.net_charge
+>>> core = build("PbS", 3.0, "truncated-octahedron", "seed004").core
+>>> s = binding_sites(core)
+>>> d = site_demand(core, s)
+>>> round(float(d.sum()), 6) == core.census.net_charge
 True
 """
 
@@ -35,10 +35,10 @@ from nanoligand.core.build import KIND_CAPPING
 from nanoligand.shell.sites import SiteSet
 
 
-def site_demand(qd, sites: SiteSet) -> np.ndarray:
+def site_demand(core, sites: SiteSet) -> np.ndarray:
     """Valence units each site's hosts lack (module docstring); zero for A sites and H caps."""
-    atoms = qd.atoms
-    lat = qd.core.lattice
+    atoms = core.atoms
+    lat = core.lattice
     site_of = atoms.arrays["lattice_site"]
     q = np.where(atoms.arrays["kind"] == KIND_CAPPING, 0.0,
                  lat.charges[lat.site_types[np.maximum(site_of, 0)]].astype(float))
@@ -59,14 +59,14 @@ def site_demand(qd, sites: SiteSet) -> np.ndarray:
 MIN_CN = 3
 
 
-def must_sites(qd, sites: SiteSet, pool: np.ndarray) -> np.ndarray:
+def must_sites(core, sites: SiteSet, pool: np.ndarray) -> np.ndarray:
     """Sites of ``pool`` that under-coordinated cations need, in the order they should be taken: every
     core cation with fewer than ``MIN_CN`` bonds lacks that many, and sites are taken greedily by how
     many lacking cations they host (a site bridging two two-coordinate cations serves both), ties to
     the site with fewer hosts (an atop site bonds its cation for sure)."""
-    atoms = qd.atoms
+    atoms = core.atoms
     cn = atoms.arrays["coordination"]
-    lat = qd.core.lattice
+    lat = core.lattice
     site_of = atoms.arrays["lattice_site"]
     cation = (atoms.arrays["kind"] != KIND_CAPPING) & (lat.charges[lat.site_types[np.maximum(site_of, 0)]] > 0)
     lack = np.where(cation, np.maximum(MIN_CN - cn, 0), 0)

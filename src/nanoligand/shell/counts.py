@@ -97,19 +97,19 @@ def counterions(name: str, charge: int, bound: str) -> dict:
             "note": "diffuse-layer counter-ion, listed not placed (seed 001 Fig. 1b)"}
 
 
-def counts(qd, n_sites: dict[int, int], groups, metal_core: bool) -> tuple[dict[int, int], dict, list[dict]]:
+def counts(core, n_sites: dict[int, int], groups, metal_core: bool) -> tuple[dict[int, int], dict, list[dict]]:
     """Ligands per group (module docstring) and the footprint limits (the counter-ions of entries
     that declare them are listed once the ligands are placed: :func:`counterions`).
 
     ``groups`` are ``(entry, template, site kind)``; ``n_sites[k]`` the candidate sites of group k.
     """
-    area_nm2 = qd.census.surface_area_nm2
-    radius_A = 5.0 * qd.census.diameter_nm
-    mat = qd.core.material
+    area_nm2 = core.census.surface_area_nm2
+    radius_A = 5.0 * core.census.diameter_nm
+    mat = core.material
     out: dict[int, int] = {}
     limits: dict[str, int] = {}
     listed: list[dict] = []
-    charge = 0 if metal_core else qd.census.net_charge
+    charge = 0 if metal_core else core.census.net_charge
     for k, (entry, tpl, kind) in enumerate(groups):
         limits[tpl.name] = footprint_limit(area_nm2, radius_A, tpl)
         if entry.role == "neutralize":

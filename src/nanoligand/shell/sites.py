@@ -14,8 +14,8 @@ sit inside the graft).
 
 Examples
 --------
->>> from nanoligand import build_core
->>> sites = binding_sites(build_core("PbS", 3.0, "truncated-octahedron", "seed004"))
+>>> from nanoligand import build
+>>> sites = binding_sites(build("PbS", 3.0, "truncated-octahedron", "seed004").core)
 >>> sites.kind_count("anion_vacancy") > 0
 True
 """
@@ -27,7 +27,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-from nanoligand.api import BareCore
 from nanoligand.core.build import KIND_CAPPING, _site_of_bond
 from nanoligand.surface import face_orbits
 
@@ -91,9 +90,10 @@ class SiteSet:
         return np.array([w[f1 == f].sum() + 0.5 * np.sum(f2 == f) for f in faces])
 
 
-def binding_sites(qd: BareCore) -> SiteSet:
+def binding_sites(core) -> SiteSet:
     """Every candidate site of a built core (vacancies, perovskite A sites, H caps)."""
-    core, atoms = qd.core, qd.atoms
+    core.census  # the census labels the atoms' faces and facets first
+    atoms = core.atoms
     lattice = core.lattice
     pos = atoms.positions
     kind = atoms.arrays["kind"]

@@ -76,7 +76,7 @@ def fmt(v: Any) -> str:
 
 def summary_rows(r: StudyResult) -> list[tuple[str, Any]]:
     m = r.manifest
-    core = m["core"] if r.capped else m
+    core = m["core"]
     rows = [("material", core["material"]), ("shape", core["shape"]), ("termination", core["termination"]),
             ("diameter (nm, volume-equivalent)", core["diameter_nm"]), ("core formula", core["formula"]),
             ("core atoms", core["n_atoms"]), ("core net charge (e)", core["net_charge"]),
@@ -85,13 +85,13 @@ def summary_rows(r: StudyResult) -> list[tuple[str, Any]]:
         rows += [("model atoms", m["n_atoms"]), ("ligands per dot", m["composition"]["ligands_total"]),
                  ("model net charge (e)", m["net_charge"]),
                  ("validation", "valid: every rule passed" if m["valid"] else "invalid (see the manifest)"),
-                 ("organic mass fraction", m["organic_mass_fraction"]),
+                 ("organic mass fraction", m["composition"]["organic_mass_fraction"]),
                  ("molar mass (g/mol)", m["composition"]["molar_mass_g_mol"])]
     return rows
 
 
 def census_html(r: StudyResult) -> str:
-    core = r.manifest["core"] if r.capped else r.manifest
+    core = r.manifest["core"]
     rows = [(f["family"], f["n_faces"], f["area_nm2"], f["area_fraction"], f["atoms"], f["roles"],
              f["atoms_per_face"]) for f in core["facets"]]
     t = _table(["facet family", "faces", "area (nm²)", "area fraction", "atoms", "site roles", "atoms per face"],

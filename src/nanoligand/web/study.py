@@ -29,8 +29,8 @@ PRESET_MATERIALS = {"seed004": ("PbS",)}
 @dataclass
 class StudyResult:
     study: Study
-    model: Any                      # Nanocrystal, or BareCore when the study has no shell
-    manifest: dict[str, Any]        # the model's JSON manifest (nanocrystal or core census)
+    model: Any                      # Nanocrystal (its shell empty when the study has none)
+    manifest: dict[str, Any]        # the model's JSON manifest
     viewer: dict[str, Any]          # atoms and per-atom categories for the 3D viewer
     equilibria: list[dict[str, Any]] = field(default_factory=list)
     properties: dict[str, Any] = field(default_factory=dict)
@@ -39,7 +39,7 @@ class StudyResult:
 
     @property
     def capped(self) -> bool:
-        return self.study.shell != "none"
+        return self.model.has_shell
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able summary (no SVG, no coordinates)."""
@@ -51,22 +51,17 @@ class StudyResult:
 
 def run_study(study: Study, progress: Progress | None = None, limits: str = "cli") -> StudyResult:
     """Build and analyse ``study``; ``progress(stage, fraction)`` is called between stages."""
-    from nanoligand import build_core
-    from nanoligand.nanocrystal import build_nanocrystal
+    from nanoligand.nanocrystal import build
 
     say = progress or (lambda stage, frac: None)
     t0 = time.perf_counter()
     geometry = dict(facet_energies=study.facet_energies, ratio=study.ratio, aspect=study.aspect)
     say("building the core and its shell", 0.05)
-    if study.shell == "none":
-        model = build_core(study.material, study.diameter_nm, study.shape, study.termination, **geometry)
-        manifest = model.to_dict()
-    else:
-        shell = "native" if study.shell == "native" else {"entries": [e.model_dump(exclude_none=True)
-                                                                      for e in study.shell]}
-        model = build_nanocrystal(study.material, study.diameter_nm, study.shape, study.termination, shell=shell,
-                                  allow_invalid=study.allow_invalid, **geometry)
-        manifest = model.to_dict()
+    shell = None if study.shell == "none" else "native" if study.shell == "native" else \
+        {"entries": [e.model_dump(exclude_none=True) for e in study.shell]}
+    model = build(study.material, study.diameter_nm, study.shape, study.termination, shell=shell,
+                  allow_invalid=study.allow_invalid, **geometry)
+    manifest = model.to_dict()
     n_atoms = len(model.atoms)
     if n_atoms > LIMITS[limits]["atoms"]:
         raise InputError(f"the model has {n_atoms} atoms, above the limit of {LIMITS[limits]['atoms']}; "
@@ -94,25 +89,17 @@ def viewer_payload(model) -> dict[str, Any]:
     pos = atoms.get_positions()
     xyz = f"{len(atoms)}\nnanoligand\n" + "\n".join(
         f"{s} {x:.3f} {y:.3f} {z:.3f}" for s, (x, y, z) in zip(symbols, pos))
-    if hasattr(model, "bare"):        # a capped model: core atoms first, then ligands
-        core_role = model.bare.atoms.arrays["site_role"][model.keep].astype(str)
-        is_lig = model.atoms.arrays["residue"] > 0
-        role = np.where(is_lig, "ligand", np.concatenate([core_role, np.full(int(is_lig.sum()), "")]))
-        motif_of = {p.template.name.replace(" ", "_"): p.entry.motif for p in model.result.placed}
-        motif = np.array([motif_of.get(m, "?") if lig else "core"
-                          for m, lig in zip(atoms.arrays["molecule"], is_lig)])
-        facet = atoms.arrays["facet"].astype(str)
-    else:
-        role = atoms.arrays["site_role"].astype(str)
-        motif = np.full(len(atoms), "core")
-        facet = atoms.arrays["facet"].astype(str)
+    is_lig = atoms.arrays["residue"] > 0
+    role = np.where(is_lig, "ligand", atoms.arrays["site_role"].astype(str))
+    motif_of = {p.template.name.replace(" ", "_"): p.entry.motif for p in model.shell.placed}
+    motif = np.array([motif_of.get(m, "?") if lig else "core" for m, lig in zip(atoms.arrays["molecule"], is_lig)])
+    facet = atoms.arrays["facet"].astype(str)
     out = {"n_atoms": len(atoms), "xyz": xyz, "categories": {}}
     for name, values in (("facet", facet), ("role", role), ("motif", motif)):
         values = np.where(values == "", "bulk", values)
         names, codes = np.unique(values, return_inverse=True)
         out["categories"][name] = {"names": names.tolist(), "codes": codes.astype(int).tolist()}
-    out["ligand"] = (atoms.arrays["residue"] > 0).astype(int).tolist() if "residue" in atoms.arrays \
-        else [0] * len(atoms)
+    out["ligand"] = is_lig.astype(int).tolist()
     return out
 
 
@@ -269,7 +256,7 @@ def _sizing_svg(material: str, at) -> str:
 def _sources(r: StudyResult) -> list[tuple[str, str]]:
     from nanoligand.ligands import library
 
-    core = r.manifest["core"] if r.capped else r.manifest
+    core = r.manifest["core"]
     out = [(f"{r.study.material}: {k}", v) for k, v in core.get("sources", {}).items()]
     if r.capped:
         shell = r.manifest["shell"]
