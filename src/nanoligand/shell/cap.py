@@ -294,11 +294,14 @@ def _choose(core, sites: SiteSet, groups, usable: list[np.ndarray], n: dict[int,
             total = sum(n[g] for g in neutral)
             _enough(groups, neutral, total, len(pool), kind)
             face_demand = _orbit_mean(sites, _by_face(sites, demand, np.nonzero(sites.kind == kind)[0]))
-            must = choose.must_sites(core, sites, pool)[:total]  # taken before any face quota is shared
+            cap_ = choose.capacity(sites, pool)
+            quotas = choose.face_quotas(sites.face[pool], face_demand, total, cap_)
+            must = choose.must_sites(core, sites, pool)[:total]
             need = choose.capacity(sites, must)
-            room = {f: c - need.get(f, 0) for f, c in choose.capacity(sites, pool).items()}
-            quotas = choose.face_quotas(sites.face[pool], face_demand, total - len(must), room)
-            quotas = {f: quotas.get(f, 0) + need.get(f, 0) for f in room}
+            if any(n > quotas.get(f, 0) for f, n in need.items()):  # a face's share cannot bond its weak cations:
+                room = {f: c - need.get(f, 0) for f, c in cap_.items()}  # their sites first, the rest shared
+                rest = choose.face_quotas(sites.face[pool], face_demand, total - len(must), room)
+                quotas = {f: rest.get(f, 0) + need.get(f, 0) for f in cap_}
             priority = demand.copy()  # within each face, the sites under-coordinated cations need come first
             priority[must] += 100.0
             picked = choose.by_faces(sites, pool, quotas, priority)

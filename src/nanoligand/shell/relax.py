@@ -158,7 +158,7 @@ def relax_overlaps(packer, moving: np.ndarray, max_iterations: int = MAX_ITERATI
                 break
         if not _overlapping(xyz, pi, pj, ps):
             break
-    _undo_distorted(packer, free, before, a_i, a_p, t_i)
+    _undo_distorted(packer, free, before, a_i, a_p, t_i, b_i)
     return used
 
 
@@ -169,16 +169,17 @@ def _angles(xyz: np.ndarray, a_i: np.ndarray) -> np.ndarray:
     return np.arccos(np.clip(cos, -1.0, 1.0))
 
 
-def _undo_distorted(packer, free, before, a_i, a_p, t_i) -> None:
+def _undo_distorted(packer, free, before, a_i, a_p, t_i, b_i) -> None:
     """Ligands whose bond angles are bent by more than ``MAX_BEND_DEG`` from their conformer's, or whose
-    head torsion (about the bond from the donor's neighbour outward: O2C–Cα of a carboxylate) turned by
-    more than ``MAX_HEAD_TURN_DEG``, go back to where they were before this relaxation: a shallow
+    head torsion (about the bond from a trigonal atom next to the donor outward: O2C–Cα of a
+    carboxylate) turned by more than ``MAX_HEAD_TURN_DEG``, go back to where they were before this relaxation: a shallow
     overlap is better than a bent molecule. The head torsion sets the angles next to it (MMFF94 puts
     Cβ–Cα–C at 115° with the carboxylate eclipsing Cβ and 108° with it perpendicular), which the
     relaxation holds at the conformer's values; turning it leaves angles the validator rejects."""
     xyz = packer.xyz
     bent = np.degrees(np.abs(_angles(xyz, a_i) - a_p[:, 0])) > MAX_BEND_DEG
-    head = t_i[(packer.depth[t_i[:, 1]] == 1) & (packer.depth[t_i[:, 2]] == 2)]
+    n_bonds = np.bincount(b_i.ravel(), minlength=len(xyz))
+    head = t_i[(packer.depth[t_i[:, 1]] == 1) & (packer.depth[t_i[:, 2]] == 2) & (n_bonds[t_i[:, 1]] == 3)]
     old = xyz.copy()
     old[free] = before
     turn = np.abs((_dihedrals(xyz, head) - _dihedrals(old, head) + 180.0) % 360.0 - 180.0) > MAX_HEAD_TURN_DEG
