@@ -106,13 +106,20 @@ def test_chloride_shell_is_neutral_and_symmetric(material, shape, diameter):
     # one Cl- per excess charge, each on its own site
     assert len(p.sites) == qd.census.net_charge
     assert len(np.unique(p.sites)) == len(p.sites)
-    # equivalent faces (one symmetry orbit) carry nearly equal counts: a site on the edge between two
-    # faces counts half for each, and each face's quota is the orbit's mean demand, so they differ by
-    # the one-ligand rounding plus the edge sites, which may go to either face (at most one per face)
+    # equivalent faces (one symmetry orbit) take equal shares: each face's quota is the orbit's mean
+    # demand, so the ligands on the sites each face owns differ by the one-ligand rounding, except that
+    # a cation left with < 3 bonds to the core takes a site of its own first (counted here from the core,
+    # not from the builder's choice). (Counted with an edge site half for each of its two faces the
+    # shares can differ more: a 3 nm cation-rich PbS truncated octahedron has {111} faces owning 25 or
+    # 19 sites because an edge site is owned by one face — a known asymmetry of the site labels)
+    atoms = qd.core.atoms
+    cation = np.array([s in qd.core.material.cations for s in atoms.get_chemical_symbols()])
+    weak_face = atoms.arrays["face"][cation & (atoms.arrays["coordination"] < 3)]
     for o in np.unique(r.sites.orbit[r.sites.orbit >= 0]):
         faces = np.unique(r.sites.face[r.sites.orbit == o])
-        per = r.sites.face_counts(p.sites, faces)
-        assert per.max() - per.min() <= 2, (o, per)
+        owned = np.array([np.sum(r.sites.face[p.sites] == f) for f in faces])
+        weak = max(int(np.sum(weak_face == f)) for f in faces)
+        assert owned.max() - owned.min() <= 1 + weak, (o, owned, weak)
 
 
 def test_mixed_neutralizing_shares_split_the_charge():
@@ -261,9 +268,10 @@ def test_pdb_refuses_more_atoms_than_serial_numbers(tmp_path):
 def test_json_manifest_and_extxyz(tmp_path, pbs):
     pbs.write(tmp_path / "m.json")
     d = json.loads((tmp_path / "m.json").read_text())
-    for key in ("ligands", "ligand_density_per_nm2", "organic_mass_fraction", "net_charge", "valid", "validation"):
-        assert key in d
-    assert d["net_charge"] == 0
+    assert {"material", "n_atoms", "net_charge", "valid", "validation", "core", "shell", "composition"} == set(d)
+    for key in ("ligands", "ligand_density_per_nm2", "organic_mass_fraction", "core_elements"):
+        assert key in d["composition"]
+    assert d["net_charge"] == 0 and d["valid"]
     pbs.write(tmp_path / "m.extxyz")
     from ase.io import read
 
@@ -286,7 +294,7 @@ def test_cli_spec_file(tmp_path, capsys):
                     "    - {ligand: chloride, motif: X, role: neutralize}\n")
     assert main(["build", str(spec), "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
-    assert set(d["ligands"]) == {"acetic acid", "chloride"}
+    assert set(d["composition"]["ligands"]) == {"acetic acid", "chloride"}
 
 
 def test_cli_bad_recipe_is_one_line_and_writes_nothing(tmp_path, capsys):

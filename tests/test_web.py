@@ -1,4 +1,4 @@
-"""Study reports and the web app's API (the browser tests are in tests/e2e, run by `make e2e`)."""
+"""Spec reports and the web app's API (the browser tests are in tests/e2e, run by `make e2e`)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from nanoligand.errors import InputError
 from nanoligand.web.app import MAX_BODY, create_app
 from nanoligand.web.assets import viewer_js
 from nanoligand.web.report import write_report
-from nanoligand.web.schema import parse_study
+from nanoligand.spec import parse_spec
 
 SMALL = {"material": "CdSe", "diameter_nm": 2.5, "shell": "native"}
 
@@ -83,14 +83,14 @@ def test_titration_plot_shows_oleate_loss(pbs_report):
 ])
 def test_bad_specs_are_one_line_errors(spec, fragment):
     with pytest.raises(InputError, match=fragment):
-        parse_study(spec)
+        parse_spec(spec)
 
 
 def test_equilibrium_preset_only_for_its_material():
     from nanoligand.web.study import run_study
 
     with pytest.raises(InputError, match="PbS"):
-        run_study(parse_study({"material": "CdSe", "diameter_nm": 2.0, "shell": "none",
+        run_study(parse_spec({"material": "CdSe", "diameter_nm": 2.0, "shell": "none",
                                "equilibria": {"preset": "seed004"}}))
 
 

@@ -76,11 +76,13 @@ def parse_facet_energies(items: List[str]) -> dict[str, float]:
 def build(
     material: str = typer.Argument(..., help="Material key or alias (see `nanoligand materials`), or a YAML "
                                    "spec file (material, diameter_nm, shape, termination, shell ...)."),
-    diameter: Optional[float] = typer.Option(None, "--diameter", "-d", help="Volume-equivalent diameter, nm."),
+    diameter: Optional[float] = typer.Option(None, "--diameter-nm", "--diameter", "-d",
+                                             help="Volume-equivalent sphere diameter of the core, nm."),
     shape: Optional[str] = typer.Option(None, "--shape", "-s", help="sphere, cube, octahedron, tetrahedron, "
                                         "truncated-octahedron, wulff, rod, platelet (default: per material)."),
     termination: Optional[str] = typer.Option(None, "--termination", "-t", help="stoichiometric, cation_rich, "
-                                              "seed004, AX, BX2, hydrogen, bare (default: per material)."),
+                                              "cation_rich_z, seed004, AX, BX2, hydrogen, bare (default: per material, "
+                                              "or the native shell's)."),
     facet_energy: List[str] = typer.Option([], "--facet-energy", "-e", help="FAMILY=ENERGY for Wulff shapes; "
                                            "repeat per family (signed: 111 and -1-1-1 differ in zinc blende)."),
     ratio: Optional[float] = typer.Option(None, "--ratio", help="d100/d111 of a truncated octahedron "
@@ -92,21 +94,32 @@ def build(
                                        "fails validation; the manifest (.json) lists the failed rules."),
     output: List[str] = typer.Option([], "--output", "-o", help="Write the model (.xyz .extxyz .pdb .cif) or "
                                      "the census/manifest (.json); repeatable."),
-    as_json: bool = typer.Option(False, "--json", help="Print the manifest (census, shell, composition, validation) as JSON."),
+    as_json: bool = typer.Option(False, "--json", help="Print the manifest (census, shell, composition, "
+                                 "validation) as JSON."),
 ) -> None:
-    """Build a nanocrystal core, optionally cap it with a ligand shell, and print its census."""
-    args = dict(material=material, diameter_nm=diameter, shape=shape, termination=termination,
-                facet_energies=parse_facet_energies(facet_energy) or None, ratio=ratio, aspect=aspect,
-                shell=load_shell(shell) if shell else None)
+    """Build a nanocrystal core, optionally cap it with a ligand shell, and print its census.
+
+    With a spec file (the keys of `nanoligand.spec`), options given on the command line replace the
+    file's values."""
+    from nanoligand.spec import parse_spec
+
+    given = dict(diameter_nm=diameter, shape=shape, termination=termination,
+                 facet_energies=parse_facet_energies(facet_energy) or None, ratio=ratio, aspect=aspect,
+                 shell=load_shell(shell) if shell else None, allow_invalid=allow_invalid or None)
+    given = {k: v for k, v in given.items() if v is not None}
     if material.lower().endswith((".yaml", ".yml")):
-        args = {**args, **read_spec(material)}
-    if args["diameter_nm"] is None:
+        data = read_yaml(material)
+        if not isinstance(data, dict):
+            raise InputError(f"{material}: a spec is a mapping with at least 'material' and 'diameter_nm'")
+        data = {**data, **given}
+    else:
+        data = {"material": material, "shell": "none", **given}
+    if "diameter_nm" not in data:
         raise typer.BadParameter("missing: give --diameter (nm), or a spec file with diameter_nm",
                                  param_hint="--diameter")
-    paths = [check_writable(p) for p in [*output, *args.pop("output", [])]]
-    from nanoligand.nanocrystal import build as build_model
-
-    model = build_model(**args, allow_invalid=allow_invalid)
+    spec = parse_spec(data)
+    paths = [check_writable(p) for p in [*output, *spec.output]]
+    model = spec.build()
     for p in paths:
         model.write(p)
     if as_json:
@@ -115,24 +128,6 @@ def build(
     _print_census(model, [] if model.has_shell else paths)
     if model.has_shell:
         _print_shell(model, paths)
-
-
-SPEC_KEYS = {"material", "diameter_nm", "shape", "termination", "facet_energies", "ratio", "aspect", "shell",
-             "output"}
-
-
-def read_spec(path: str) -> dict:
-    """A build spec from YAML: the keys of ``SPEC_KEYS`` (``shell`` as for ``--shell`` or a recipe)."""
-    data = read_yaml(path)
-    if not isinstance(data, dict) or "material" not in data:
-        raise InputError(f"{path}: a build spec is a mapping with at least 'material' and 'diameter_nm'")
-    unknown = set(data) - SPEC_KEYS
-    if unknown:
-        raise InputError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(SPEC_KEYS))}")
-    out_paths = data.get("output", [])
-    spec = {k: data.get(k) for k in SPEC_KEYS - {"output"}}
-    spec["output"] = [out_paths] if isinstance(out_paths, str) else list(out_paths)
-    return spec
 
 
 def load_shell(value: str):
@@ -546,9 +541,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             where = f"{'/'.join(param.opts)}: " if getattr(param, "opts", None) else ""
             print(f"error: {where}{exc.format_message()}", file=sys.stderr)
             return 2
-        # anything else is a bug: still one line unless --debug
-        if debug:
-            traceback.print_exc()
+        # anything else is a bug: still one line (the traceback above with --debug)
         print(f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug for the traceback",
               file=sys.stderr)
         return 1

@@ -90,9 +90,19 @@ class Experiment(_Strict):
 
 
 class Equilibria(_Strict):
-    preset: Literal["seed004"] = "seed004"
+    preset: str = Field(default="seed004", max_length=40)
     options: dict[str, Union[float, str]] = Field(default_factory=dict)
     experiments: list[Experiment] = Field(default_factory=list, max_length=6)
+
+
+    @field_validator("preset")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        from nanoligand.equilibria.spec import PRESETS
+
+        if v not in PRESETS:
+            raise ValueError(f"unknown preset {v!r}; built in: {', '.join(PRESETS)}")
+        return v
 
 
 class Properties(_Strict):
@@ -105,7 +115,7 @@ class Spec(_Strict):
 
     title: str | None = Field(default=None, max_length=200)
     material: str = Field(min_length=1, max_length=40)
-    diameter_nm: float = Field(gt=0)
+    diameter_nm: float
     shape: str | None = Field(default=None, max_length=40)
     termination: str | None = Field(default=None, max_length=40)
     facet_energies: dict[str, float] | None = None
@@ -137,6 +147,16 @@ class Spec(_Strict):
         return rec.model_dump(exclude_none=True)
 
 
+    def build(self, **overrides: Any):
+        """Build the spec's nanocrystal (:func:`nanoligand.build`); ``overrides`` replace spec keys."""
+        from nanoligand.nanocrystal import build
+
+        args = dict(material=self.material, diameter_nm=self.diameter_nm, shape=self.shape,
+                    termination=self.termination, shell=self.recipe(), facet_energies=self.facet_energies,
+                    ratio=self.ratio, aspect=self.aspect, allow_invalid=self.allow_invalid)
+        return build(**{**args, **overrides})
+
+
 def parse_recipe(data: Any) -> dict:
     """A shell recipe (a list of entries, or a mapping with ``entries``, ``arrangement``, ``seed``,
     ``source``) checked against the schema, as :func:`nanoligand.build` takes it.
@@ -161,25 +181,17 @@ def _checked(model: type[BaseModel], data: dict) -> Any:
         raise InputError(f"{where}: {e['msg']}" + (f" ({len(exc.errors())} problems)" if len(exc.errors()) > 1
                                                    else "")) from None
 
-    def build(self, **overrides: Any):
-        """Build the spec's nanocrystal (:func:`nanoligand.build`); ``overrides`` replace spec keys."""
-        from nanoligand.nanocrystal import build
-
-        args = dict(material=self.material, diameter_nm=self.diameter_nm, shape=self.shape,
-                    termination=self.termination, shell=self.recipe(), facet_energies=self.facet_energies,
-                    ratio=self.ratio, aspect=self.aspect, allow_invalid=self.allow_invalid)
-        return build(**{**args, **overrides})
-
-
 def parse_spec(data: Mapping[str, Any], limits: str = "cli") -> Spec:
     """Validate a spec mapping; errors become one-line :class:`InputError` messages naming the field."""
     if not isinstance(data, Mapping):
         raise InputError("a spec is a mapping with at least 'material' and 'diameter_nm'")
     spec = _checked(Spec, dict(data))
-    top = LIMITS[limits]["diameter_nm"]
-    if spec.diameter_nm > top:
-        raise InputError(f"diameter_nm {spec.diameter_nm:g} is above this tool's limit of {top:g} nm"
-                         + (" (the command line builds up to 30 nm)" if limits == "web" else ""))
+    from nanoligand.core.build import DIAMETER_RANGE_NM
+
+    lo, top = DIAMETER_RANGE_NM[0], LIMITS[limits]["diameter_nm"]
+    if not lo <= spec.diameter_nm <= top:
+        raise InputError(f"diameter_nm: {spec.diameter_nm:g} nm is outside the supported range {lo:g}-{top:g} nm "
+                         "(this tool's limit" + ("; the command line builds up to 30 nm)" if limits == "web" else ")"))
     return spec
 
 

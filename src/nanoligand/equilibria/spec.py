@@ -32,8 +32,9 @@ import numpy as np
 
 from nanoligand.equilibria.model import Model
 from nanoligand.errors import InputError
+from nanoligand.tables import load_table
 
-PRESETS = ("seed004",)
+PRESETS = tuple(load_table("equilibria.yaml"))  #: built-in models, each with the materials it describes
 JOB_KEYS = {"preset", "options", "model", "experiment", "fit"}
 
 

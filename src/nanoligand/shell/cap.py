@@ -298,7 +298,7 @@ def _choose(core, sites: SiteSet, groups, usable: list[np.ndarray], n: dict[int,
             quotas = choose.face_quotas(sites.face[pool], face_demand, total, cap_)
             must = choose.must_sites(core, sites, pool)[:total]
             need = choose.capacity(sites, must)
-            if any(n > quotas.get(f, 0) for f, n in need.items()):  # a face's share cannot bond its weak cations:
+            if any(k > quotas.get(f, 0) for f, k in need.items()):  # a face's share cannot bond its weak cations:
                 room = {f: c - need.get(f, 0) for f, c in cap_.items()}  # their sites first, the rest shared
                 rest = choose.face_quotas(sites.face[pool], face_demand, total - len(must), room)
                 quotas = {f: rest.get(f, 0) + need.get(f, 0) for f in cap_}

@@ -1,7 +1,7 @@
 """The local web app (FastAPI): pick a material, shape, size, termination and shell, see the model in 3D
 with its census, run a titration or dilution, download xyz / PDB / extxyz / JSON / the HTML report.
 
-API (JSON; every request body is validated by :mod:`.schema` with the web limits):
+API (JSON; every request body is validated by :mod:`nanoligand.spec` with the web limits):
 
 * ``GET /`` — the page; ``GET /static/3Dmol-min.js`` — the viewer (installed by the build, no CDN);
 * ``GET /api/options`` — materials, shapes, terminations, native shells, presets, limits;
@@ -30,7 +30,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from nanoligand.errors import NanoligandError
 from nanoligand.web.assets import template, viewer_js
-from nanoligand.web.schema import LIMITS, parse_study
+from nanoligand.equilibria.spec import PRESETS
+from nanoligand.spec import LIMITS, parse_spec
 from nanoligand.web.study import StudyResult, run_study
 
 FORMATS = {"xyz": "chemical/x-xyz", "pdb": "chemical/x-pdb", "extxyz": "chemical/x-xyz", "json": "application/json",
@@ -48,7 +49,7 @@ class Jobs:
         self.run_lock = threading.Lock()
 
     def submit(self, spec: dict) -> str:
-        study = parse_study(spec, limits="web")          # bad input: an error now, not a failed job
+        study = parse_spec(spec, limits="web")          # bad input: an error now, not a failed job
         jid = uuid.uuid4().hex[:12]
         with self.lock:
             self.jobs[jid] = {"state": "queued", "stage": "queued", "progress": 0.0, "error": None, "result": None}
@@ -125,7 +126,7 @@ def create_app() -> FastAPI:
         from nanoligand.core.terminations import TERMINATIONS
 
         return {"materials": materials.available(), "shapes": list(SHAPES), "terminations": sorted(TERMINATIONS),
-                "presets": ["seed004"], "limits": LIMITS["web"]}
+                "presets": list(PRESETS), "limits": LIMITS["web"]}
 
     @app.post("/api/jobs")
     async def submit(request: Request):

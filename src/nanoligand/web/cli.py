@@ -21,7 +21,7 @@ from nanoligand.errors import InputError
 
 @app.command("report")
 def report_cmd(
-    spec: str = typer.Argument(..., help="Study spec (YAML): material, diameter_nm, shape, termination, shell, "
+    spec: str = typer.Argument(..., help="Spec spec (YAML): material, diameter_nm, shape, termination, shell, "
                                "equilibria, properties (see docs/web.md)."),
     output: str = typer.Option(..., "--output", "-o", help="The HTML report to write (self-contained)."),
     as_json: bool = typer.Option(False, "--json", help="Also print the study's summary as JSON."),

@@ -23,7 +23,7 @@ from typing import Any, Iterable, Mapping
 
 from nanoligand import __version__
 from nanoligand.web.assets import template, viewer_js, viewer_license
-from nanoligand.web.schema import Study, parse_study
+from nanoligand.spec import Spec, parse_spec
 from nanoligand.web.study import StudyResult, run_study
 
 #: category colours for the viewer (Tableau 10; element colours are 3Dmol's Jmol scheme)
@@ -31,22 +31,22 @@ PALETTE = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#eeca3b", "#b
            "#bab0ac"]
 
 
-def read_study(path: str | Path) -> Study:
-    """A study spec from YAML (see :mod:`nanoligand.web.schema`)."""
+def read_study(path: str | Path) -> Spec:
+    """A study spec from YAML (see :mod:`nanoligand.spec`)."""
     from nanoligand.io import read_yaml
 
-    return parse_study(read_yaml(path))
+    return parse_spec(read_yaml(path))
 
 
-def write_report(spec: Study | Mapping[str, Any] | str | Path, out: str | Path,
+def write_report(spec: Spec | Mapping[str, Any] | str | Path, out: str | Path,
                  result: StudyResult | None = None) -> StudyResult:
     """Run the study (unless ``result`` is given) and write its HTML report atomically."""
     from nanoligand.io import _atomic, check_writable
 
     path = check_writable(out, (".html",))
     if result is None:
-        study = spec if isinstance(spec, Study) else read_study(spec) if isinstance(spec, (str, Path)) \
-            else parse_study(spec)
+        study = spec if isinstance(spec, Spec) else read_study(spec) if isinstance(spec, (str, Path)) \
+            else parse_spec(spec)
         result = run_study(study)
     text = render(result)
     _atomic(path, lambda t: t.write_text(text, encoding="utf-8"))

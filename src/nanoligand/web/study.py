@@ -1,10 +1,10 @@
-"""Run a study (:mod:`.schema`): build the capped nanocrystal, run the equilibrium experiments and the
+"""Run a study (a :class:`~nanoligand.spec.Spec`): build the capped nanocrystal, run the equilibrium experiments and the
 property estimates, and collect every source used — the content of a report or of a web-app result.
 
 Examples
 --------
->>> from nanoligand.web.schema import parse_study
->>> r = run_study(parse_study({"material": "CdSe", "diameter_nm": 2.0, "shell": "none"}))
+>>> from nanoligand.spec import parse_spec
+>>> r = run_study(parse_spec({"material": "CdSe", "diameter_nm": 2.0, "shell": "none"}))
 >>> r.viewer["n_atoms"] == r.manifest["n_atoms"], r.capped
 (True, False)
 """
@@ -19,16 +19,15 @@ from typing import Any, Callable
 import numpy as np
 
 from nanoligand.errors import InputError
-from nanoligand.web.schema import LIMITS, MAX_POINTS, Experiment, Study
+from nanoligand.spec import LIMITS, MAX_POINTS, Experiment, Spec
+from nanoligand.tables import load_table
 
 Progress = Callable[[str, float], None]
-#: the materials each equilibrium preset was made for
-PRESET_MATERIALS = {"seed004": ("PbS",)}
 
 
 @dataclass
 class StudyResult:
-    study: Study
+    study: Spec
     model: Any                      # Nanocrystal (its shell empty when the study has none)
     manifest: dict[str, Any]        # the model's JSON manifest
     viewer: dict[str, Any]          # atoms and per-atom categories for the 3D viewer
@@ -49,18 +48,12 @@ class StudyResult:
                 "sources": [{"what": w, "source": s} for w, s in self.sources], "seconds": round(self.seconds, 2)}
 
 
-def run_study(study: Study, progress: Progress | None = None, limits: str = "cli") -> StudyResult:
+def run_study(study: Spec, progress: Progress | None = None, limits: str = "cli") -> StudyResult:
     """Build and analyse ``study``; ``progress(stage, fraction)`` is called between stages."""
-    from nanoligand.nanocrystal import build
-
     say = progress or (lambda stage, frac: None)
     t0 = time.perf_counter()
-    geometry = dict(facet_energies=study.facet_energies, ratio=study.ratio, aspect=study.aspect)
     say("building the core and its shell", 0.05)
-    shell = None if study.shell == "none" else "native" if study.shell == "native" else \
-        {"entries": [e.model_dump(exclude_none=True) for e in study.shell]}
-    model = build(study.material, study.diameter_nm, study.shape, study.termination, shell=shell,
-                  allow_invalid=study.allow_invalid, **geometry)
+    model = study.build()
     manifest = model.to_dict()
     n_atoms = len(model.atoms)
     if n_atoms > LIMITS[limits]["atoms"]:
@@ -113,13 +106,14 @@ def _range(text: str | None, default: str) -> np.ndarray:
     return x
 
 
-def _equilibria(study: Study) -> list[dict[str, Any]]:
+def _equilibria(study: Spec) -> list[dict[str, Any]]:
     from nanoligand.equilibria.fit import read, simulate
     from nanoligand.equilibria.spec import load_job
 
     eq = study.equilibria
-    if study.material.split("-")[0] not in PRESET_MATERIALS[eq.preset]:
-        raise InputError(f"the {eq.preset} equilibrium model describes {', '.join(PRESET_MATERIALS[eq.preset])} "
+    fits = load_table("equilibria.yaml")[eq.preset]["materials"]
+    if study.material.split("-")[0] not in fits:
+        raise InputError(f"the {eq.preset} equilibrium model describes {', '.join(fits)} "
                          f"(seed 004); no packaged model for {study.material}")
     options = {"diameter_nm": study.diameter_nm, **eq.options}
     job = load_job({"preset": eq.preset, "options": options})
@@ -158,8 +152,7 @@ def _default_experiment() -> Experiment:
     return Experiment(kind="titration", add="OAH", equivalents="0:200:21", observable="bound:OA")
 
 
-def _equilibria_sources(study: Study) -> list[tuple[str, str]]:
-    from nanoligand.tables import load_table
+def _equilibria_sources(study: Spec) -> list[tuple[str, str]]:
 
     rec = load_table("equilibria.yaml")[study.equilibria.preset]
     return [("equilibrium model", rec["source"]),
@@ -197,7 +190,7 @@ def _curve_svg(rec: dict[str, Any]) -> str:
 
 
 # -- properties -------------------------------------------------------------------------------------------
-def _properties(study: Study) -> dict[str, Any]:
+def _properties(study: Spec) -> dict[str, Any]:
     from nanoligand.properties.levels import alignment_figure, band_edges
     from nanoligand.properties.optics import wavelength_from_size
 
