@@ -179,7 +179,9 @@ def _undo_distorted(packer, free, before, a_i, a_p, t_i, b_i) -> None:
     xyz = packer.xyz
     bent = np.degrees(np.abs(_angles(xyz, a_i) - a_p[:, 0])) > MAX_BEND_DEG
     n_bonds = np.bincount(b_i.ravel(), minlength=len(xyz))
-    head = t_i[(packer.depth[t_i[:, 1]] == 1) & (packer.depth[t_i[:, 2]] == 2) & (n_bonds[t_i[:, 1]] == 3)]
+    d1, d2 = packer.depth[t_i[:, 1]], packer.depth[t_i[:, 2]]
+    inner = np.where(d1 < d2, t_i[:, 1], t_i[:, 2])  # the middle atom next to the donor
+    head = t_i[(np.minimum(d1, d2) == 1) & (np.maximum(d1, d2) == 2) & (n_bonds[inner] == 3)]
     old = xyz.copy()
     old[free] = before
     turn = np.abs((_dihedrals(xyz, head) - _dihedrals(old, head) + 180.0) % 360.0 - 180.0) > MAX_HEAD_TURN_DEG
