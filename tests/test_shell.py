@@ -328,7 +328,9 @@ def test_the_main_job_passes_the_validator():
 
 
 # -- every native shell ------------------------------------------------------------------------------------
-NATIVE = sorted(__import__("nanoligand.tables", fromlist=["load_table"]).load_table("shells.yaml"))
+# Si is built (and so validated) at 4 nm by test_silicon_grafts_replace_hydrogen_caps; Ag repeats Au's
+# thiolate chemistry and takes ~70 s: both are validated at 3 and 5 nm by benchmarks/native_shells.py
+NATIVE = sorted(set(__import__("nanoligand.tables", fromlist=["load_table"]).load_table("shells.yaml")) - {"Si", "Ag"})
 
 
 @pytest.mark.parametrize("material", NATIVE)

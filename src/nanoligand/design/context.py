@@ -36,6 +36,20 @@ def applications() -> list[str]:
     return list(rules()["applications"])
 
 
+def resolve_application(name: str) -> str:
+    """The application key for a key or a synonym (``photovoltaic`` → ``pv``; ``data/design.yaml``).
+
+    >>> resolve_application("Photovoltaic"), resolve_application("QLED")
+    ('pv', 'led')
+    """
+    text = name.strip().lower()
+    for key, rec in rules()["applications"].items():
+        if text.replace("-", "_") == key or text in [w.lower() for w in rec.get("synonyms", [])]:
+            return key
+    raise InputError(f"unknown application {name!r}; choose one of {', '.join(applications())} (or a synonym: "
+                     "photovoltaic, qled, bioimaging ...)")
+
+
 @dataclass(frozen=True)
 class DesignContext:
     material: str
@@ -55,9 +69,7 @@ class DesignContext:
     @classmethod
     def create(cls, material: str, solvent: str | None = None, application: str = "dispersion",
                facet: str | None = None) -> "DesignContext":
-        app = application.strip().lower().replace("-", "_")
-        if app not in rules()["applications"]:
-            raise InputError(f"unknown application {application!r}; choose one of {', '.join(applications())}")
+        app = resolve_application(application)
         key, lattice, acid, base, source, mat = _surface(material)
         facet_kind = _facet_kind(mat, facet) if facet else None
         s_name = s_hsp = s_cls = None
