@@ -41,7 +41,6 @@ SKIN_A = 1.5              # Verlet-list skin
 HARD = 10.0               # the shortest-bond limit to a metal is held this much harder than an overlap
 MAX_REBUILDS = 3
 MAX_BEND_DEG = 4.0        # a ligand bent more than this (any angle) by the relaxation is put back
-MAX_HEAD_TURN_DEG = 30.0  # ... and so is one whose head torsion turned more than this (see _undo_distorted)
 RAMP = (1.0, 10.0)        # the overlap penalty grows from one minimisation to the next
 
 
@@ -158,7 +157,7 @@ def relax_overlaps(packer, moving: np.ndarray, max_iterations: int = MAX_ITERATI
                 break
         if not _overlapping(xyz, pi, pj, ps):
             break
-    _undo_distorted(packer, free, before, a_i, a_p, t_i, b_i)
+    _undo_bent(packer, moving, free, before, a_i, a_p)
     return used
 
 
@@ -169,39 +168,18 @@ def _angles(xyz: np.ndarray, a_i: np.ndarray) -> np.ndarray:
     return np.arccos(np.clip(cos, -1.0, 1.0))
 
 
-def _undo_distorted(packer, free, before, a_i, a_p, t_i, b_i) -> None:
-    """Ligands whose bond angles are bent by more than ``MAX_BEND_DEG`` from their conformer's, or whose
-    head torsion (about the bond from a trigonal atom next to the donor outward: O2C–Cα of a
-    carboxylate) turned by more than ``MAX_HEAD_TURN_DEG``, go back to where they were before this relaxation: a shallow
-    overlap is better than a bent molecule. The head torsion sets the angles next to it (MMFF94 puts
-    Cβ–Cα–C at 115° with the carboxylate eclipsing Cβ and 108° with it perpendicular), which the
-    relaxation holds at the conformer's values; turning it leaves angles the validator rejects."""
+def _undo_bent(packer, moving, free, before, a_i, a_p) -> None:
+    """Ligands whose bond angles are bent by more than ``MAX_BEND_DEG`` from their conformer's go back
+    to where they were before this relaxation: a shallow overlap is better than a bent molecule."""
     xyz = packer.xyz
     bent = np.degrees(np.abs(_angles(xyz, a_i) - a_p[:, 0])) > MAX_BEND_DEG
-    n_bonds = np.bincount(b_i.ravel(), minlength=len(xyz))
-    d1, d2 = packer.depth[t_i[:, 1]], packer.depth[t_i[:, 2]]
-    inner = np.where(d1 < d2, t_i[:, 1], t_i[:, 2])  # the middle atom next to the donor
-    head = t_i[(np.minimum(d1, d2) == 1) & (np.maximum(d1, d2) == 2) & (n_bonds[inner] == 3)]
-    old = xyz.copy()
-    old[free] = before
-    turn = np.abs((_dihedrals(xyz, head) - _dihedrals(old, head) + 180.0) % 360.0 - 180.0) > MAX_HEAD_TURN_DEG
-    bad = np.unique(np.concatenate([packer.mol[a_i[bent, 1]], packer.mol[head[turn, 1]]]))
+    bad = np.unique(packer.mol[a_i[bent, 1]])
     if len(bad) == 0:
         return
     back = np.isin(packer.mol[free], bad)
     K.remove(free[back], packer.head, packer.nxt, packer.prv, packer.cell_of)
     xyz[free[back]] = before[back]
     K.insert(free[back], xyz, packer.origin, packer.dims, packer.head, packer.nxt, packer.prv, packer.cell_of)
-
-
-def _dihedrals(xyz: np.ndarray, quads: np.ndarray) -> np.ndarray:
-    """Dihedral angles (degrees) of atom quadruples."""
-    b1 = xyz[quads[:, 1]] - xyz[quads[:, 0]]
-    b2 = xyz[quads[:, 2]] - xyz[quads[:, 1]]
-    b3 = xyz[quads[:, 3]] - xyz[quads[:, 2]]
-    n1, n2 = np.cross(b1, b2), np.cross(b2, b3)
-    y = np.linalg.norm(b2, axis=1) * np.einsum("ij,ij->i", b1, n2)
-    return np.degrees(np.arctan2(y, np.einsum("ij,ij->i", n1, n2)))
 
 
 @nb.njit(cache=True)
