@@ -13,18 +13,18 @@ from nanoligand.errors import (ChemistryError, GeometryError, InputError, Nanoli
 from nanoligand.materials import Material
 from nanoligand.materials import available as available_materials
 from nanoligand.materials import get as get_material
-from nanoligand.nanocrystal import Composition, Nanocrystal, build
 
 __version__ = "0.1.0"
 
 _LAZY = {"Ligand": "nanoligand.ligands", "ligand": "nanoligand.ligands", "classify_batch": "nanoligand.ligands",
-         "build_core": "nanoligand.nanocrystal", "build_nanocrystal": "nanoligand.nanocrystal",
+         "build": "nanoligand.nanocrystal", "Nanocrystal": "nanoligand.nanocrystal",
+         "Composition": "nanoligand.nanocrystal", "build_core": "nanoligand.nanocrystal", "build_nanocrystal": "nanoligand.nanocrystal",
          "BareCore": "nanoligand.api"}
 
 
 def __getattr__(name: str):
-    """Ligand-engine names load RDKit and pandas on first use only (fast CLI start for core jobs); the
-    aliases of the first release (``build_core``, ``build_nanocrystal``, ``BareCore``) load on use."""
+    """Names load their modules on first use (RDKit, pandas, ASE's crystal tables are not imported by
+    ``import nanoligand``: a fast CLI start); the aliases of the first release (``build_core``, ``build_nanocrystal``, ``BareCore``) load on use."""
     if name in _LAZY:
         import importlib
 

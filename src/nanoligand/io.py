@@ -17,13 +17,14 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
-from ase import Atoms
-from ase.io import write as ase_write
 
 from nanoligand.errors import InputError, OutputError
+
+if TYPE_CHECKING:
+    from ase import Atoms
 
 #: File extension -> ASE format name for structures.
 STRUCTURE_FORMATS = {".xyz": "xyz", ".extxyz": "extxyz", ".pdb": "proteindatabank", ".cif": "cif"}
@@ -87,6 +88,13 @@ def write_json(path: str | Path, data: Any) -> None:
     _atomic(check_writable(path), lambda t: t.write_text(text, encoding="utf-8"))
 
 
+def ase_write(path: str, atoms: Atoms, format: str) -> None:
+    """ASE's writer, imported on first use (``ase.io`` takes most of a second to import)."""
+    from ase.io import write
+
+    write(path, atoms, format=format)
+
+
 def write_structure(path: str | Path, atoms: Atoms, bonds: np.ndarray | None = None) -> None:
     """Write ``atoms`` atomically in the format given by the file extension (xyz, extxyz, pdb, cif).
 
@@ -119,6 +127,7 @@ def pdb_text(atoms: Atoms, bonds: np.ndarray | None = None) -> str:
 
     Examples
     --------
+    >>> from ase import Atoms
     >>> a = Atoms("OH", positions=[[0, 0, 0], [0, 0, 0.97]])
     >>> a.arrays["residue"] = np.array([1, 1]); a.arrays["resname"] = np.array(["HYD", "HYD"])
     >>> a.arrays["formal_charge"] = np.array([-1, 0])

@@ -22,15 +22,16 @@ import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 import yaml
-from ase import Atoms
 from ase.data import atomic_masses_iupac2016, atomic_numbers
-from ase.spacegroup import crystal
 
 from nanoligand.errors import InputError
+
+if TYPE_CHECKING:
+    from ase import Atoms
 
 AVOGADRO = 6.02214076e23  # mol^-1, exact (SI 2019)
 
@@ -115,6 +116,8 @@ class Material:
     @cached_property
     def unit_cell(self) -> Atoms:
         """The conventional unit cell as ASE ``Atoms`` (built with ``ase.spacegroup.crystal``)."""
+        from ase.spacegroup import crystal
+
         symbols = [el for el, _ in self.sites]
         basis = [pos for _, pos in self.sites]
         return crystal(symbols, basis, spacegroup=self.spacegroup, setting=self.setting,
