@@ -27,6 +27,7 @@ from nanoligand.shell.cap import cap
 from nanoligand.validate import validate
 from nanoligand.validate.graph import donor_range_A
 from nanoligand.shell.recipe import parse_shell
+from nanoligand.tables import load_table
 
 # standard atomic weights (IUPAC 2013, abridged), for the composition check by formula
 MASS = {"Pb": 207.2, "S": 32.06, "O": 15.999, "C": 12.011, "H": 1.008}
@@ -330,7 +331,7 @@ def test_the_main_job_passes_the_validator():
 # -- every native shell ------------------------------------------------------------------------------------
 # Si is built (and so validated) at 4 nm by test_silicon_grafts_replace_hydrogen_caps; Ag repeats Au's
 # thiolate chemistry and takes ~70 s: both are validated at 3 and 5 nm by benchmarks/native_shells.py
-NATIVE = sorted(set(__import__("nanoligand.tables", fromlist=["load_table"]).load_table("shells.yaml")) - {"Si", "Ag"})
+NATIVE = sorted(set(load_table("shells.yaml")) - {"Si", "Ag"})
 
 
 @pytest.mark.parametrize("material", NATIVE)

@@ -189,12 +189,11 @@ class Nanocrystal:
             facet.append(np.repeat(self.shell.sites.family[p.sites].astype(object), t.n_atoms))
         atoms = Atoms(symbols=symbols, positions=np.vstack(positions))
         n_lig = len(atoms) - len(core)
-        for name in CORE_ARRAYS:
-            if name in core.arrays:
-                v = core.arrays[name]
-                fill = np.full(n_lig, "ligand", dtype=object) if v.dtype.kind in "OUS" else np.full(n_lig, -1, v.dtype)
-                atoms.arrays[name] = np.concatenate([v.astype(object) if v.dtype.kind in "OUS" else v, fill]) \
-                    .astype(str if v.dtype.kind in "OUS" else v.dtype)
+        for name in (n for n in CORE_ARRAYS if n in core.arrays):
+            v = core.arrays[name]
+            text = v.dtype.kind in "OUS"
+            fill = np.full(n_lig, "ligand") if text else np.full(n_lig, -1, v.dtype)
+            atoms.arrays[name] = np.concatenate([v.astype(str) if text else v, fill])
         atoms.arrays["residue"] = np.concatenate(residue)
         atoms.arrays["resname"] = np.concatenate(resname).astype(str)
         atoms.arrays["molecule"] = np.concatenate(molecule).astype(str)
