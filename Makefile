@@ -34,7 +34,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python $(VIEWER)
 
 demo: $(VENV)/.installed
 	@mkdir -p $(OUT)
-	$(BIN)/nanoligand build PbS --diameter 4.8 --shape truncated-octahedron --termination seed004 \
+	$(BIN)/nanoligand build PbS --diameter-nm 4.8 --shape truncated-octahedron --termination seed004 \
 		--shell native -o $(OUT)/pbs_4.8nm_seed004_capped.pdb -o $(OUT)/pbs_4.8nm_seed004_capped.extxyz \
 		-o $(OUT)/pbs_4.8nm_seed004_capped.json
 	$(BIN)/nanoligand report examples/pbs_seed004_study.yaml -o $(OUT)/pbs_4.8nm_seed004_report.html

@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from nanoligand.cli import main, parse_facet_energies
+from nanoligand.cli import main
+from nanoligand.cli.build import parse_facet_energies
 from nanoligand.errors import InputError
 
 
@@ -19,7 +20,7 @@ def run(capsys, *args):
 
 
 def test_build_json_main_job(capsys):
-    code, out, err = run(capsys, "build", "PbS", "--diameter", "4.8", "--shape", "truncated-octahedron",
+    code, out, err = run(capsys, "build", "PbS", "--diameter-nm", "4.8", "--shape", "truncated-octahedron",
                          "--termination", "seed004", "--json")
     assert code == 0 and err == ""
     d = json.loads(out)["core"]
@@ -30,7 +31,7 @@ def test_build_json_main_job(capsys):
 
 def test_build_human_table_and_files(capsys, tmp_path):
     xyz, census = tmp_path / "core.xyz", tmp_path / "census.json"
-    code, out, _ = run(capsys, "build", "CdSe", "-d", "3", "-s", "sphere", "-t", "cation_rich",
+    code, out, _ = run(capsys, "build", "CdSe", "-d", "3", "--shape", "sphere", "-t", "cation_rich",
                        "-o", str(xyz), "-o", str(census))
     assert code == 0
     assert "facets" in out and "net charge" in out and f"wrote {xyz}" in out
@@ -38,7 +39,7 @@ def test_build_human_table_and_files(capsys, tmp_path):
 
 
 def test_wulff_from_the_command_line(capsys):
-    code, out, _ = run(capsys, "build", "CdSe", "-d", "3", "-s", "wulff", "-e", "111=1.0", "-e", "-1-1-1=1.25",
+    code, out, _ = run(capsys, "build", "CdSe", "-d", "3", "--shape", "wulff", "-e", "111=1.0", "-e", "-1-1-1=1.25",
                        "-e", "100=1.15", "--json")
     assert code == 0
     assert {f["family"] for f in json.loads(out)["core"]["facets"]} == {"{111}", "{-1-1-1}", "{100}"}
@@ -49,12 +50,12 @@ def test_wulff_from_the_command_line(capsys):
     (["build", "PbS", "-d", "400"], 1, "supported range"),
     (["build", "PbS", "-d", "-1"], 1, "supported range"),
     (["build", "CdSe", "-d", "4", "-t", "seed004"], 1, "does not apply"),
-    (["build", "CdSe", "-d", "4", "-s", "blob"], 1, "unknown shape"),
-    (["build", "CdSe", "-d", "4", "-s", "wulff", "-e", "111"], 1, "FAMILY=ENERGY"),
-    (["build", "CdSe", "-d", "4", "-s", "wulff", "-e", "1x1=1"], 1, "Miller"),
+    (["build", "CdSe", "-d", "4", "--shape", "blob"], 1, "unknown shape"),
+    (["build", "CdSe", "-d", "4", "--shape", "wulff", "-e", "111"], 1, "FAMILY=ENERGY"),
+    (["build", "CdSe", "-d", "4", "--shape", "wulff", "-e", "1x1=1"], 1, "Miller"),
     (["build", "CdSe", "-d", "4", "-o", "/nonexistent-dir/x.xyz"], 1, "does not exist"),
     (["build", "CdSe", "-d", "4", "-o", "x.mol2"], 1, "format"),
-    (["build", "CdSe"], 2, "--diameter"),
+    (["build", "CdSe"], 2, "--diameter-nm"),
     (["build", "CdSe", "-d", "abc"], 2, "diameter"),
     (["build", "CdSe", "-d", "3", "--bogus"], 2, "--bogus"),
 ])
@@ -132,5 +133,5 @@ def test_ligands_search(capsys):
     assert rc == 0
     names = {e["name"] for e in json.loads(out)}
     assert "1,2-ethanedithiol" in names
-    rc, out, _ = run(capsys, "ligands", "-s", "TOPO")
+    rc, out, _ = run(capsys, "ligands", "--search", "TOPO")
     assert rc == 0 and "trioctylphosphine oxide" in out

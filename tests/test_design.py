@@ -336,7 +336,7 @@ def test_cli_screen_then_query(capsys, tmp_path):
     (["design", "-m", "CdZz"], "unknown material"),
     (["design", "-m", "CdSe", "-s", "toluenne"], "unknown solvent"),
     (["design", "-m", "CdSe", "-a", "ledd"], "unknown application"),
-    (["conjugate", "--np", "carboxyl", "--bio", "amine", "--ph", "9.5", "--conc-np", "1e-6", "--conc-bio", "1e-5"],
+    (["conjugate", "--np", "carboxyl", "--bio", "amine", "--pH", "9.5", "--np-conc-M", "1e-6", "--bio-conc-M", "1e-5"],
      "pH 9.5"),
     (["screen", "nope.smi", "-m", "CdSe", "-o", "x.parquet"], "nope.smi"),
     (["screen", "lib.txt", "-m", "CdSe", "-o", "x.parquet"], ".smi"),

@@ -227,7 +227,7 @@ def test_cli_titrate_and_fit(tmp_path, capsys):
     spec.write_text("model:\n" + "\n".join("  " + ln for ln in json.dumps(SINGLE).splitlines()) +
                     "\nexperiment: {kind: titration, add: L, observable: 'bound:L'}\n"
                     "fit:\n  parameters:\n    - {name: K, target: 'reaction:0:K', value: 1.0e+4, log: true}\n")
-    assert main(["titrate", str(spec), "--equivalents", "1:30:10", "--json", "--csv", str(tmp_path / "c.csv")]) == 0
+    assert main(["titrate", str(spec), "--equivalents", "1:30:10", "--json", "-o", str(tmp_path / "c.csv")]) == 0
     d = json.loads(capsys.readouterr().out)
     x, y, _ = read_csv(tmp_path / "c.csv")
     assert np.allclose(x, d["x"]) and np.allclose(y, d["y"])
@@ -264,3 +264,28 @@ def test_malformed_csv_is_one_line(tmp_path, capsys):
     assert main(["fit", str(spec), str(data)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "line 3" in err and err.count("\n") == 1
+
+
+def test_itc_isotherm_of_a_tight_binder_steps_at_the_site_count():
+    # Wiseman, Williston, Brandts, Lin, Anal. Biochem. 1989, 179, 131: for c = K·[sites] >> 1 the heat per
+    # mole injected equals ΔH until the sites are full (molar ratio = n), then falls to zero.
+    from nanoligand.equilibria.runs import run
+
+    spec = {"dots": {"conc_M": 1e-5}, "per_dot": {"S": 10}, "conditions": {"volume_mL": 1.4},
+            "reactions": [{"equation": "S + L <=> S:L", "K": 1e8, "dH_kJ": -40.0}],
+            "species": {"S:L": {"bound": True, "contains": {"L": 1}}, "L": {"contains": {"L": 1}}}}
+    c = run(Model.from_spec(spec), {"kind": "itc", "add": "L", "syringe_M": 2e-3, "injections_uL": "5:5:40"})
+    assert c.x_label.endswith("(cumulative molar ratio)") and c.y_label == "heat per mole injected (kJ/mol)"
+    assert c.y[0] == pytest.approx(-40.0, abs=0.5)
+    assert abs(c.y[-1]) < 0.5
+    half = c.x[np.argmax(c.y > -20.0)]            # first injection past the midpoint of the step
+    assert 9.5 < half < 12.5                      # n = 10 sites per dot
+    assert not any("no reaction enthalpies" in n for n in c.notes)
+
+
+def test_itc_on_a_model_without_enthalpies_says_so():
+    from nanoligand.equilibria.runs import run
+    from nanoligand.equilibria.spec import load_job
+
+    c = run(load_job({"preset": "seed004"}).model, {"kind": "itc", "add": "OAH", "injections_uL": "2:2:4"})
+    assert np.all(c.y == 0.0) and any("no reaction enthalpies" in n for n in c.notes)

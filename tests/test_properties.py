@@ -206,9 +206,9 @@ def test_qled_records():
 
 # -- CLI and bad input ------------------------------------------------------------------------------------
 def test_cli_property_commands(capsys):
-    assert main(["size", "PbS", "--wavelength", "1000", "--json"]) == 0
+    assert main(["size", "PbS", "--wavelength-nm", "1000", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["diameter_nm"] == pytest.approx(3.29, abs=0.01)
-    assert main(["color", "--peak", "638", "--fwhm", "36", "--json"]) == 0
+    assert main(["color", "--peak-nm", "638", "--fwhm-nm", "36", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["rec2020_nearest"] == "R"
     assert main(["qled", "--color", "green", "--json"]) == 0
     # seed 001 Table 2 lists five green devices: SCN⁻, Br⁻, Na⁺, Zn²⁺ on CsPbBr3 and Cl⁻ on CdSeZnS–ZnS
@@ -228,9 +228,9 @@ def test_cli_levels_sweeps_epsilon_within_the_measured_envelope(capsys):
 
 
 @pytest.mark.parametrize("args, words", [
-    (["size", "GaN", "--wavelength", "400"], "no sizing curve"),
+    (["size", "GaN", "--wavelength-nm", "400"], "no sizing curve"),
     (["size", "PbS"], "exactly one"),
-    (["color", "--peak", "900", "--fwhm", "30"], "outside"),
+    (["color", "--peak-nm", "900", "--fwhm-nm", "30"], "outside"),
     (["qled", "--class", "nonsense"], "unknown ligand class"),
     (["levels", "InP", "-d", "3", "--ligand", "CCCCCC"], "no anchor"),
 ])
@@ -243,7 +243,7 @@ def test_cli_bad_input_is_one_line(capsys, args, words):
 def test_cli_composition_seed003_and_model_cross_check(capsys, tmp_path):
     # seed 003: Zn/Cd = 22 % on (CdS)34 → 7.5 Zn; 6 % ZnCl2 loss over a 90 % residue → 2.4 ZnCl2
     assert main(["composition", "--icp", "Zn/Cd=0.22", "--ref-atoms", "34", "--tga-loss", "0.06", "--residue",
-                 "0.90", "--ligand", "Cl[Zn]Cl", "--core-mass", "4913.6", "--json"]) == 0
+                 "0.90", "--ligand", "Cl[Zn]Cl", "--core-mass-g-mol", "4913.6", "--json"]) == 0
     r = json.loads(capsys.readouterr().out)
     assert r["Zn_per_dot"] == pytest.approx(7.5, abs=0.05)
     assert r["tga_ligands_per_dot"] == pytest.approx(0.06 / 0.90 * 4913.6 / 136.29, rel=1e-3)

@@ -282,7 +282,7 @@ def test_json_manifest_and_extxyz(tmp_path, pbs):
 
 def test_cli_build_with_native_shell(tmp_path, capsys):
     out = tmp_path / "pbs.pdb"
-    assert main(["build", "PbS", "--diameter", "3", "--shell", "native", "-o", str(out), "--json"]) == 0
+    assert main(["build", "PbS", "--diameter-nm", "3", "--shell", "native", "-o", str(out), "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["net_charge"] == 0 and d["valid"] and out.exists()
 
@@ -302,7 +302,7 @@ def test_cli_bad_recipe_is_one_line_and_writes_nothing(tmp_path, capsys):
     out = tmp_path / "x.pdb"
     bad = tmp_path / "bad.yaml"
     bad.write_text("- {ligand: 1-octadecene, motif: X}\n")
-    code = main(["build", "PbS", "--diameter", "3", "--shell", str(bad), "-o", str(out)])
+    code = main(["build", "PbS", "--diameter-nm", "3", "--shell", str(bad), "-o", str(out)])
     err = capsys.readouterr().err
     assert code == 1 and err.startswith("error: ") and err.count("\n") == 1
     assert not out.exists()

@@ -64,7 +64,8 @@ def check_writable(path: str | Path, suffixes: tuple[str, ...] | None = None) ->
     return p
 
 
-def _atomic(path: Path, writer: Callable[[Path], None]) -> None:
+def atomic_write(path: Path, writer: Callable[[Path], None]) -> None:
+    """Write ``path`` through ``writer(temp_path)`` and rename: a failure never leaves half a file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.",
                                suffix=path.suffix)
     os.close(fd)
@@ -82,10 +83,15 @@ def _atomic(path: Path, writer: Callable[[Path], None]) -> None:
         raise
 
 
+def write_text(path: str | Path, text: str) -> None:
+    """Write UTF-8 text atomically."""
+    atomic_write(check_writable(path, (Path(path).suffix,)), lambda t: t.write_text(text, encoding="utf-8"))
+
+
 def write_json(path: str | Path, data: Any) -> None:
     """Write JSON (indented) atomically."""
     text = json.dumps(data, indent=2) + "\n"
-    _atomic(check_writable(path), lambda t: t.write_text(text, encoding="utf-8"))
+    atomic_write(check_writable(path), lambda t: t.write_text(text, encoding="utf-8"))
 
 
 def ase_write(path: str, atoms: Atoms, format: str) -> None:
@@ -112,12 +118,12 @@ def write_structure(path: str | Path, atoms: Atoms, bonds: np.ndarray | None = N
             raise OutputError(f"{len(atoms)} atoms do not fit a PDB file (at most {PDB_MAX_ATOMS} atom serial "
                               "numbers): write .cif or .extxyz instead")
         text = pdb_text(atoms, bonds)
-        _atomic(p, lambda t: t.write_text(text, encoding="ascii"))
+        atomic_write(p, lambda t: t.write_text(text, encoding="ascii"))
         return
     if fmt == "cif" and atoms.cell.rank < 3:
         atoms = atoms.copy()
         atoms.center(vacuum=CIF_VACUUM_A)
-    _atomic(p, lambda t: ase_write(str(t), atoms, format=fmt))
+    atomic_write(p, lambda t: ase_write(str(t), atoms, format=fmt))
 
 
 def pdb_text(atoms: Atoms, bonds: np.ndarray | None = None) -> str:

@@ -34,6 +34,7 @@ from ase import Atoms
 
 from nanoligand.core.build import KIND_CAPPING, Core
 from nanoligand.core.build import build as build_bare_core
+from nanoligand.core.sizes import equivalent_diameter_nm
 from nanoligand.errors import InputError
 from nanoligand.io import JSON_SUFFIX, write_json, write_structure
 from nanoligand.shell.recipe import ShellSpec, native_shell, parse_shell
@@ -382,8 +383,10 @@ class Nanocrystal:
             write_structure(path, self.atoms, bonds=self.bonds if self.has_shell else None)
 
 
-def build(material: str, diameter_nm: float, shape: str | None = None, termination: str | None = None,
-          *, shell: Any = None, facet_energies: Mapping[str, float] | None = None, ratio: float | None = None,
+def build(material: str, diameter_nm: float | None = None, shape: str | None = None,
+          termination: str | None = None, *, shell: Any = None, edge_nm: float | None = None,
+          length_nm: float | None = None, width_nm: float | None = None,
+          facet_energies: Mapping[str, float] | None = None, ratio: float | None = None,
           aspect: float | None = None, allow_invalid: bool = False) -> Nanocrystal:
     """Build a nanocrystal: cut the core, take its census, cap it with ``shell`` if one is given.
 
@@ -391,8 +394,10 @@ def build(material: str, diameter_nm: float, shape: str | None = None, terminati
     ----------
     material : str
         Material key or alias (``nanoligand materials`` lists them).
-    diameter_nm : float
-        Volume-equivalent sphere diameter (nm) of the core's lattice sites, 0.8–30 nm.
+    diameter_nm : float, optional
+        Volume-equivalent sphere diameter (nm) of the core's lattice sites, 0.8–30 nm. Give it, or the
+        size a TEM image shows: ``edge_nm`` (cube, tetrahedron, octahedron, platelet) or ``length_nm``
+        and/or ``width_nm`` (rod; both fix the aspect ratio), see :mod:`nanoligand.core.sizes`.
     shape : str, optional
         ``sphere``, ``cube``, ``octahedron``, ``tetrahedron``, ``truncated-octahedron``, ``wulff``,
         ``rod`` or ``platelet``; the material's default if None.
@@ -424,6 +429,12 @@ def build(material: str, diameter_nm: float, shape: str | None = None, terminati
     """
     if isinstance(shell, str) and shell == "native" and termination is None:
         termination = native_shell(material)[0]
+    dims = dict(edge_nm=edge_nm, length_nm=length_nm, width_nm=width_nm)
+    if diameter_nm is not None and any(v is not None for v in dims.values()):
+        raise InputError("give the diameter_nm or a TEM size (edge_nm, length_nm, width_nm), not both")
+    if diameter_nm is None:
+        diameter_nm, aspect = equivalent_diameter_nm(material, shape, **dims, aspect=aspect, ratio=ratio,
+                                                     facet_energies=facet_energies)
     core = build_bare_core(material, diameter_nm, shape, termination,
                            facet_energies=dict(facet_energies or {}) or None, ratio=ratio, aspect=aspect)
     bare = Nanocrystal(core)

@@ -80,13 +80,59 @@ class Recipe(_Strict):
 
 
 class Experiment(_Strict):
-    kind: Literal["titration", "dilution", "solvents"]
+    """One experiment on an equilibrium model; ``titrate``, ``fit``, the report and the web app read it.
+
+    kind
+        ``titration`` (add a species), ``dilution`` (a dot-concentration series), ``solvents`` (the same
+        sample in other solvents), ``itc`` (isothermal titration calorimetry: heats per injection).
+    add
+        The species added (titration, itc), e.g. ``OAH``.
+    equivalents
+        Titration points, ``START:STOP:N`` or a comma list, per ``per`` (default ``0:100:11``).
+    per
+        What equivalents count against: ``dot`` (default), ``M`` (a concentration) or ``bound:UNIT``.
+    titrant_M
+        Titrant concentration (M): the added volume dilutes the sample; without it the volume is constant.
+    dots_M
+        Dilution points, dot concentrations in M (``START:STOP:N`` or a list; default ``1e-4:1e-6:9``).
+    solvents
+        Solvent-swap points (names or abbreviations).
+    injections_uL
+        ITC injection volumes in µL (``START:STOP:N`` or a list; default 25 × 2 µL).
+    syringe_M, cell_mL
+        ITC syringe concentration (M, default 1 mM) and cell volume (mL, default 1.4).
+    observable
+        What is read out: ``bound:UNIT`` (bound fraction), ``free:UNIT`` (M), ``per_dot:SPECIES``,
+        ``conc:SPECIES`` (M), ``dosy:UNIT`` (m²/s), ``nmr:UNIT`` (ppm); ``heat`` for ITC. Default: the
+        bound fraction of the model's first ligand unit (``heat`` for ITC).
+    """
+
+    kind: Literal["titration", "dilution", "solvents", "itc"] = "titration"
     add: str | None = Field(default=None, max_length=40)
     equivalents: str | None = Field(default=None, max_length=60)
-    per: str | None = Field(default=None, max_length=40)
+    per: str = Field(default="dot", max_length=40)
+    titrant_M: float | None = Field(default=None, gt=0)
     dots_M: str | None = Field(default=None, max_length=60)
     solvents: list[str] | None = Field(default=None, max_length=20)
-    observable: str = Field(default="bound:OA", max_length=60)
+    injections_uL: str | None = Field(default=None, max_length=60)
+    syringe_M: float = Field(default=1e-3, gt=0)
+    cell_mL: float = Field(default=1.4, gt=0)
+    observable: str | None = Field(default=None, max_length=60)
+
+
+def parse_experiment(data: Any) -> Experiment:
+    """An :class:`Experiment` from a mapping; errors name the field.
+
+    Examples
+    --------
+    >>> parse_experiment({"kind": "itc", "add": "OAH"}).syringe_M
+    0.001
+    """
+    if isinstance(data, Experiment):
+        return data
+    if not isinstance(data, Mapping):
+        raise InputError("an experiment is a mapping with at least 'kind'")
+    return _checked(Experiment, dict(data))
 
 
 class Equilibria(_Strict):
@@ -115,7 +161,10 @@ class Spec(_Strict):
 
     title: str | None = Field(default=None, max_length=200)
     material: str = Field(min_length=1, max_length=40)
-    diameter_nm: float
+    diameter_nm: float | None = None
+    edge_nm: float | None = Field(default=None, gt=0)
+    length_nm: float | None = Field(default=None, gt=0)
+    width_nm: float | None = Field(default=None, gt=0)
     shape: str | None = Field(default=None, max_length=40)
     termination: str | None = Field(default=None, max_length=40)
     facet_energies: dict[str, float] | None = None
@@ -151,9 +200,9 @@ class Spec(_Strict):
         """Build the spec's nanocrystal (:func:`nanoligand.build`); ``overrides`` replace spec keys."""
         from nanoligand.nanocrystal import build
 
-        args = dict(material=self.material, diameter_nm=self.diameter_nm, shape=self.shape,
+        args = dict(material=self.material, diameter_nm=self.diameter_nm, shape=self.shape, aspect=self.aspect,
                     termination=self.termination, shell=self.recipe(), facet_energies=self.facet_energies,
-                    ratio=self.ratio, aspect=self.aspect, allow_invalid=self.allow_invalid)
+                    ratio=self.ratio, allow_invalid=self.allow_invalid)
         return build(**{**args, **overrides})
 
 
@@ -187,6 +236,16 @@ def parse_spec(data: Mapping[str, Any], limits: str = "cli") -> Spec:
         raise InputError("a spec is a mapping with at least 'material' and 'diameter_nm'")
     spec = _checked(Spec, dict(data))
     from nanoligand.core.build import DIAMETER_RANGE_NM
+    from nanoligand.core.sizes import equivalent_diameter_nm
+
+    dims = {k: getattr(spec, k) for k in ("edge_nm", "length_nm", "width_nm") if getattr(spec, k) is not None}
+    if (spec.diameter_nm is None) == (not dims):
+        raise InputError("diameter_nm: give the volume-equivalent diameter_nm, or a TEM size (edge_nm for cubes, "
+                         "tetrahedra, octahedra, platelets; length_nm/width_nm for rods), one of the two")
+    if dims:
+        d, aspect = equivalent_diameter_nm(spec.material, spec.shape, **dims, aspect=spec.aspect, ratio=spec.ratio,
+                                           facet_energies=spec.facet_energies)
+        spec = spec.model_copy(update={"diameter_nm": d, "aspect": aspect, **{k: None for k in dims}})
 
     lo, top = DIAMETER_RANGE_NM[0], LIMITS[limits]["diameter_nm"]
     if not lo <= spec.diameter_nm <= top:

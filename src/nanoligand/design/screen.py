@@ -39,7 +39,7 @@ from nanoligand import __version__
 from nanoligand.design.context import DesignContext
 from nanoligand.design.readers import Chunk, chunks, count_rows, library_format
 from nanoligand.errors import InputError, NanoligandError, OutputError, SelfCheckError
-from nanoligand.io import _atomic
+from nanoligand.io import atomic_write
 
 MANIFEST = "_screen.json"
 DEFAULT_CHUNK = 5000
@@ -79,14 +79,14 @@ def _prepare(out: Path, key: dict[str, Any], overwrite: bool) -> set[int]:
             raise InputError(f"{out} holds part files without a {MANIFEST}; choose another output or pass --overwrite")
         for p in out.glob("part-*.parquet"):
             p.unlink()
-    _atomic(manifest, lambda t: t.write_text(json.dumps(key, indent=2) + "\n", encoding="utf-8"))
+    atomic_write(manifest, lambda t: t.write_text(json.dumps(key, indent=2) + "\n", encoding="utf-8"))
     return {int(p.stem.split("-")[1]) for p in out.glob("part-*.parquet")}
 
 
 def _write_part(out: Path, k: int, table) -> None:
     import pyarrow.parquet as pq
 
-    _atomic(out / part_name(k), lambda t: pq.write_table(table, t, compression="zstd"))
+    atomic_write(out / part_name(k), lambda t: pq.write_table(table, t, compression="zstd"))
 
 
 def _score(chunk: Chunk, ctx: dict[str, Any], hansen: bool = True):

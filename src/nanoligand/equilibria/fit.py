@@ -114,6 +114,23 @@ class Parameter:
         return 10.0 ** x if self.log else x
 
 
+#: unit of a fitted quantity, by the field its target names (K relative to the 1 M standard state)
+PARAMETER_UNITS = {"dG_kJ": "kJ/mol", "dH_kJ": "kJ/mol", "K": "(c° = 1 M)", "per_dot": "per dot"}
+
+
+def parameter_unit(raw: Mapping[str, Any]) -> str:
+    """The unit of a fit parameter's value from its target (``reaction:0:dG_kJ`` → ``kJ/mol``).
+
+    Examples
+    --------
+    >>> parameter_unit({"name": "dG", "target": "reaction:0:dG_kJ", "value": 27.0})
+    'kJ/mol'
+    """
+    target = str(raw.get("target", ""))
+    field_ = "per_dot" if target.startswith("per_dot:") else target.rpartition(":")[2]
+    return PARAMETER_UNITS.get(field_, "")
+
+
 def apply(model: Model, params: Sequence[Parameter], values: Sequence[float]) -> Model:
     """A copy of ``model`` with parameter values put in place."""
     reactions = list(model.network.reactions)

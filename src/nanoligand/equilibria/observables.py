@@ -131,11 +131,21 @@ def species_enthalpies(model: Model) -> np.ndarray:
 
 @dataclass
 class ITCRun:
+    """An ITC run: heats per injection, and what an isotherm plots (heat per mole injected against the
+    cumulative molar ratio in the cell)."""
+
     injection: np.ndarray      # 1..n
     volume_uL: np.ndarray
     heat_uJ: np.ndarray        # per injection, exothermic negative
     molar_ratio: np.ndarray    # titrant per dot in the cell after each injection
     state: State
+    injected_mol: np.ndarray   # titrant delivered by each injection
+    has_enthalpies: bool       # False: the model gives no ΔH, every heat is zero
+
+    @property
+    def heat_kJ_per_mol(self) -> np.ndarray:
+        """Heat of each injection per mole of titrant injected (kJ/mol), the isotherm's y axis."""
+        return self.heat_uJ * 1e-9 / self.injected_mol
 
 
 def itc(model: Model, titrant: str, syringe_M: float, injections_uL, cell_mL: float = 1.4) -> ITCRun:
@@ -165,4 +175,4 @@ def itc(model: Model, titrant: str, syringe_M: float, injections_uL, cell_mL: fl
     Q = np.concatenate([[V0 * start.conc[0] @ h], V0 * state.conc @ h]) * 1e9  # kJ -> µJ
     dQ = Q[1:] + (v / V0) * (Q[1:] + Q[:-1]) / 2 - Q[:-1]
     ratio = c0[:, j] / np.maximum(np.array(dots), 1e-300)
-    return ITCRun(np.arange(1, len(v) + 1), v * 1e6, dQ, ratio, state)
+    return ITCRun(np.arange(1, len(v) + 1), v * 1e6, dQ, ratio, state, syringe_M * v, bool(np.any(h != 0)))

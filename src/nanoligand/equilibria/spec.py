@@ -40,10 +40,33 @@ JOB_KEYS = {"preset", "options", "model", "experiment", "fit"}
 
 @dataclass
 class Job:
+    """A model, the experiment done on it (a checked :class:`~nanoligand.spec.Experiment` as a dict)
+    and the fit section; ``base`` is the folder relative data paths start from."""
+
     model: Model
     experiment: dict = field(default_factory=dict)
     fit: dict = field(default_factory=dict)
     base: Path = Path(".")
+
+    def datasets(self, csv_path: str | Path | None = None) -> list[tuple[dict, np.ndarray, np.ndarray,
+                                                                        np.ndarray | None]]:
+        """The data to fit: every ``fit.datasets`` entry (``csv`` + ``experiment``), and ``csv_path`` read
+        as a measurement of the job's own experiment; an :class:`InputError` if there is none."""
+        from nanoligand.spec import parse_experiment
+
+        out = []
+        for k, d in enumerate(self.fit.get("datasets") or []):
+            if not isinstance(d, Mapping) or "csv" not in d or "experiment" not in d:
+                raise InputError(f"fit.datasets.{k}: needs 'csv' and 'experiment'")
+            exp = parse_experiment(d["experiment"]).model_dump(exclude_none=True)
+            out.append((exp, *read_csv(self.base / str(d["csv"]))))
+        if csv_path is not None:
+            if not self.experiment:
+                raise InputError("a CSV on the command line needs an 'experiment' in the spec")
+            out.append((dict(self.experiment), *read_csv(csv_path)))
+        if not out:
+            raise InputError("no data: give a CSV or fit.datasets in the spec")
+        return out
 
 
 def load_job(spec: Mapping[str, Any] | str | Path) -> Job:
@@ -74,7 +97,13 @@ def load_job(spec: Mapping[str, Any] | str | Path) -> Job:
         model = seed004_pbs(**opts)
     else:
         model = Model.from_spec(spec["model"])
-    return Job(model, dict(spec.get("experiment") or {}), dict(spec.get("fit") or {}), base)
+    from nanoligand.spec import parse_experiment
+
+    experiment = parse_experiment(spec["experiment"]).model_dump(exclude_none=True) if spec.get("experiment") else {}
+    fit = spec.get("fit") or {}
+    if not isinstance(fit, Mapping):
+        raise InputError("fit: a mapping with 'parameters' (and 'datasets')")
+    return Job(model, experiment, dict(fit), base)
 
 
 def read_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:

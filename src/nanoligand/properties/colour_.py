@@ -119,28 +119,3 @@ def query_qled(color: str | None = None, ligand_class: str | None = None, qd: st
             continue
         out.append(r)
     return out
-
-
-def plot_chromaticity(path: str, points: dict[str, tuple[float, float]]) -> None:
-    """CIE 1931 diagram with the Rec.2020 triangle and the given points, written atomically."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from pathlib import Path
-
-    import colour
-    import matplotlib.pyplot as plt
-    from colour.plotting import plot_chromaticity_diagram_CIE1931
-
-    from nanoligand.io import _atomic
-
-    fig, ax = plot_chromaticity_diagram_CIE1931(show=False)
-    prim = np.vstack([colour.models.RGB_COLOURSPACE_BT2020.primaries] * 1)
-    tri = np.vstack([prim, prim[:1]])
-    ax.plot(tri[:, 0], tri[:, 1], "k--", lw=1, label="Rec.2020")
-    for label, (x, y) in points.items():
-        ax.plot([x], [y], "o", ms=5, mec="k", label=label)
-    ax.legend(fontsize=7, loc="upper right")
-    ax.set_title("CIE 1931 chromaticity", fontsize=9)
-    _atomic(Path(path), lambda t: fig.savefig(t, format=Path(path).suffix[1:], dpi=150))
-    plt.close(fig)

@@ -152,6 +152,32 @@ def _epsilon(rec: dict, d: float, lam: float) -> tuple[float | None, str | None]
     return None, None
 
 
+#: edge of the regular tetrahedron with the volume of a sphere of diameter 1 (π d³/6 = a³/(6√2))
+TETRAHEDRON_EDGE_PER_DIAMETER = (math.sqrt(2.0) * math.pi) ** (1.0 / 3.0)
+
+
+def size_on_curve(material: str, curve: str | None = None, *, diameter_nm: float | None = None,
+                  edge_nm: float | None = None) -> float:
+    """The size a sizing curve takes: a diameter, or for curves in tetrahedron edges (InP) the edge.
+
+    A volume-equivalent ``diameter_nm`` given for an edge curve becomes the edge of the tetrahedron of
+    the same volume; an ``edge_nm`` given for a diameter curve is an :class:`InputError`.
+
+    Examples
+    --------
+    >>> round(size_on_curve("InP", diameter_nm=3.0), 3)   # tetrahedron of equal volume
+    4.932
+    """
+    if (diameter_nm is None) == (edge_nm is None):
+        raise InputError("give a diameter (nm) or, for tetrahedral dots, an edge length (nm): one of the two")
+    key, name, rec = _curve(material, curve)
+    if rec["kind"] != "E_of_edge":
+        if edge_nm is not None:
+            raise InputError(f"the {key} sizing curve ({name}) is in diameters: give the diameter, not an edge")
+        return float(diameter_nm)
+    return float(edge_nm) if edge_nm is not None else TETRAHEDRON_EDGE_PER_DIAMETER * float(diameter_nm)
+
+
 def size_from_wavelength(material: str, wavelength_nm: float, curve: str | None = None) -> SizeResult:
     """Diameter (and ε) from the first-exciton wavelength."""
     key, name, rec = _curve(material, curve)

@@ -41,7 +41,7 @@ def read_study(path: str | Path) -> Spec:
 def write_report(spec: Spec | Mapping[str, Any] | str | Path, out: str | Path,
                  result: StudyResult | None = None) -> StudyResult:
     """Run the study (unless ``result`` is given) and write its HTML report atomically."""
-    from nanoligand.io import _atomic, check_writable
+    from nanoligand.io import atomic_write, check_writable
 
     path = check_writable(out, (".html",))
     if result is None:
@@ -49,7 +49,7 @@ def write_report(spec: Spec | Mapping[str, Any] | str | Path, out: str | Path,
             else parse_spec(spec)
         result = run_study(study)
     text = render(result)
-    _atomic(path, lambda t: t.write_text(text, encoding="utf-8"))
+    atomic_write(path, lambda t: t.write_text(text, encoding="utf-8"))
     return result
 
 

@@ -11,7 +11,6 @@ Examples
 
 from __future__ import annotations
 
-import io
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -97,17 +96,9 @@ def viewer_payload(model) -> dict[str, Any]:
 
 
 # -- equilibria -------------------------------------------------------------------------------------------
-def _range(text: str | None, default: str) -> np.ndarray:
-    from nanoligand.equilibria.spec import parse_range
-
-    x = parse_range(text or default)
-    if len(x) > MAX_POINTS:
-        raise InputError(f"at most {MAX_POINTS} points per experiment")
-    return x
-
-
 def _equilibria(study: Spec) -> list[dict[str, Any]]:
-    from nanoligand.equilibria.fit import read, simulate
+    from nanoligand import plotting
+    from nanoligand.equilibria.runs import run
     from nanoligand.equilibria.spec import load_job
 
     eq = study.equilibria
@@ -116,35 +107,15 @@ def _equilibria(study: Spec) -> list[dict[str, Any]]:
         raise InputError(f"the {eq.preset} equilibrium model describes {', '.join(fits)} "
                          f"(seed 004); no packaged model for {study.material}")
     options = {"diameter_nm": study.diameter_nm, **eq.options}
-    job = load_job({"preset": eq.preset, "options": options})
-    model = job.model
+    model = load_job({"preset": eq.preset, "options": options}).model
     out = []
     for exp in eq.experiments or [_default_experiment()]:
-        labels = None
-        if exp.kind == "titration":
-            if not exp.add:
-                raise InputError("a titration needs 'add' (the species added, e.g. OAH)")
-            x = _range(exp.equivalents, "0:100:11")
-            y = simulate(model, {"kind": "titration", "add": exp.add, "per": exp.per or "dot",
-                                 "observable": exp.observable}, x)
-            x_label, title = f"{exp.add} equivalents per {exp.per or 'dot'}", f"titration with {exp.add}"
-        elif exp.kind == "dilution":
-            x = _range(exp.dots_M, "1e-4:1e-6:9")
-            y = simulate(model, {"kind": "dilution", "observable": exp.observable}, x)
-            x_label, title = "dot concentration (M)", "dilution"
-        else:
-            labels = exp.solvents or ["toluene", "chloroform"]
-            x = np.arange(len(labels), dtype=float)
-            y = np.array([float(np.ravel(read(model.with_conditions(solvent=s).equilibrium(), exp.observable))[0])
-                          for s in labels])
-            x_label, title = "solvent", "solvent swap"
-        rec = {"title": title, "kind": exp.kind, "model": model.name, "solvent": model.solvent,
-               "observable": exp.observable, "x_label": x_label, "y_label": exp.observable,
-               "x": [float(v) for v in x], "y": [float(v) for v in np.ravel(y)],
-               "labels": labels,
-               "calibrated": bool(model.calibration)}
-        rec["svg"] = _curve_svg(rec)
-        out.append(rec)
+        curve = run(model, exp, MAX_POINTS)
+        fig, ax = plotting.figure(5.0, 3.2)
+        plotting.experiment(ax, curve, f"{model.name} ({model.solvent})")
+        out.append({**curve.to_dict(), "kind": exp.kind, "model": model.name, "solvent": model.solvent,
+                    "observable": curve.experiment.observable, "calibrated": bool(model.calibration),
+                    "svg": plotting.svg_text(fig)})
     return out
 
 
@@ -159,39 +130,10 @@ def _equilibria_sources(study: Spec) -> list[tuple[str, str]]:
             ("equilibrium parameters (calibrated, not measured)", str(rec["calibration"])[:600])]
 
 
-def _svg(fig) -> str:
-    import matplotlib.pyplot as plt
-
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight")
-    plt.close(fig)
-    text = buf.getvalue()
-    return text[text.index("<svg"):]
-
-
-def _curve_svg(rec: dict[str, Any]) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5.0, 3.2))
-    if rec["kind"] == "solvents":
-        ax.bar(rec["labels"], rec["y"], color="#4c78a8")
-    else:
-        ax.plot(rec["x"], rec["y"], "o-", ms=3, color="#4c78a8")
-        if rec["kind"] == "dilution":
-            ax.set_xscale("log")
-    ax.set_xlabel(rec["x_label"])
-    ax.set_ylabel(rec["y_label"])
-    ax.set_title(f"{rec['model']} ({rec['solvent']}): {rec['title']}", fontsize=9)
-    ax.grid(alpha=0.3)
-    return _svg(fig)
-
-
 # -- properties -------------------------------------------------------------------------------------------
 def _properties(study: Spec) -> dict[str, Any]:
-    from nanoligand.properties.levels import alignment_figure, band_edges
+    from nanoligand import plotting
+    from nanoligand.properties.levels import band_edges, layers
     from nanoligand.properties.optics import wavelength_from_size
 
     out: dict[str, Any] = {"sources": []}
@@ -213,17 +155,15 @@ def _properties(study: Spec) -> dict[str, Any]:
             out["levels"] = e.to_dict()
             out["sources"] += [("energy levels", src) for src in e.sources]
             if e.cb_eV is not None:
-                out["levels_svg"] = _svg(alignment_figure(e))
+                fig, ax = plotting.figure(5.0, 4.0)
+                plotting.band_alignment(ax, e, 0.0, layers())
+                out["levels_svg"] = plotting.svg_text(fig)
     return out
 
 
 def _sizing_svg(material: str, at) -> str:
     """The sizing curve around the study's diameter (where the curve is defined) with the study marked."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    from nanoligand import plotting
     from nanoligand.properties.optics import wavelength_from_size
 
     d, lam = [], []
@@ -234,7 +174,7 @@ def _sizing_svg(material: str, at) -> str:
             continue        # outside the range the curve may be used in
         d.append(x)
         lam.append(r.wavelength_nm)
-    fig, ax = plt.subplots(figsize=(5.0, 3.2))
+    fig, ax = plotting.figure(5.0, 3.2)
     ax.plot(d, lam, "-", color="#4c78a8", label=at.curve)
     ax.plot([at.diameter_nm], [at.wavelength_nm], "o", color="#e45756", label="this study")
     ax.set_xlabel("diameter (nm)")
@@ -242,7 +182,7 @@ def _sizing_svg(material: str, at) -> str:
     ax.set_title(f"{material} sizing curve", fontsize=9)
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
-    return _svg(fig)
+    return plotting.svg_text(fig)
 
 
 # -- sources ----------------------------------------------------------------------------------------------

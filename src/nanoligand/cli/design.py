@@ -1,28 +1,29 @@
-"""Command-line interface of the design engine (registered on :data:`nanoligand.cli.app`).
+"""Design commands: ``design``, ``conjugate``, ``screen``, ``query``.
 
 Examples
 --------
 ::
 
-    nanoligand design --material CsPbBr3 --solvent toluene --application led --top 10
-    nanoligand design --material CdSe --facet 100 --smiles "OC(=O)CCS" --json
-    nanoligand conjugate --np carboxyl --bio amine --ph 7.5 --conc-np 1e-6 --conc-bio 1e-5 --k 10
-    nanoligand conjugate --np MPA --bio amine --ph 7.5
-    nanoligand conjugate --np azide --bio DBCO --conc-np 1e-6 --conc-bio 1e-5
-    nanoligand screen library.smi --material CdSe --solvent toluene -o hits.parquet
+    nanoligand design -m CsPbBr3 -s toluene -a led --top 10
+    nanoligand design -m CdSe --facet 100 --smiles "OC(=O)CCS" --json
+    nanoligand conjugate --np carboxyl --bio amine --pH 7.5 --np-conc-M 1e-6 --bio-conc-M 1e-5 --k-M-1-s-1 10
+    nanoligand conjugate --np MPA --bio amine --pH 7.5
+    nanoligand conjugate --np azide --bio DBCO --np-conc-M 1e-6 --bio-conc-M 1e-5
+    nanoligand screen library.smi -m CdSe -s toluene -o hits.parquet
     nanoligand query hits.parquet "SELECT smiles, score FROM hits ORDER BY score DESC LIMIT 10"
 """
 
 from __future__ import annotations
 
-import json
 from typing import List, Optional
 
 import typer
 from rich.table import Table
 
-from nanoligand.cli import app, out
+from nanoligand.cli._common import out, outputs, print_json
 from nanoligand.errors import InputError
+
+app = typer.Typer(rich_markup_mode=None)
 
 
 def _weights(items: List[str]) -> dict[str, float]:
@@ -44,12 +45,12 @@ def design_cmd(
     application: str = typer.Option("dispersion", "--application", "-a", help="dispersion, led, pv, photocatalysis, "
                                     "bio, chiral, energy_levels, charge_transfer, energy_transfer."),
     facet: Optional[str] = typer.Option(None, "--facet", help="Facet to bind (Miller indices, e.g. 100)."),
-    top: int = typer.Option(10, "--top"),
+    top: int = typer.Option(10, "--top", min=1, help="Candidates shown."),
     smiles: List[str] = typer.Option([], "--smiles", help="Your own candidate (repeatable)."),
-    per_class: int = typer.Option(1, "--per-class", help="Most library candidates per anchor class."),
+    per_class: int = typer.Option(1, "--per-class", min=1, help="Most library candidates per anchor class."),
     weight: List[str] = typer.Option([], "--weight", help="Criterion weight, e.g. precedent=0 (repeatable)."),
     no_library: bool = typer.Option(False, "--no-library", help="Rank only the --smiles candidates."),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="Print every candidate with its reasons as JSON."),
 ) -> None:
     """Recommend ligands for a material, solvent and application (anchor–functionality paradigm)."""
     from nanoligand.design.recommend import recommend
@@ -59,7 +60,7 @@ def design_cmd(
     recs = recommend(material, solvent, application, facet, top, smiles, per_class, _weights(weight),
                      library=not no_library)
     if as_json:
-        print(json.dumps([r.to_dict() for r in recs], indent=2, default=str))
+        print_json([r.to_dict() for r in recs])
         return
     if not recs:
         out.print("no candidate binds this surface")
@@ -90,15 +91,16 @@ def conjugate_cmd(
     np_handle: str = typer.Option(..., "--np", help="Handle on the nanocrystal (carboxyl, amine, thiol, azide, "
                                   "alkyne, tetrazine, TCO, maleimide, epoxide ...) or a ligand name/SMILES."),
     bio_handle: str = typer.Option(..., "--bio", help="Handle on the biomolecule (amine, thiol, DBCO, TCO ...)."),
-    ph: Optional[float] = typer.Option(None, "--ph"),
-    conc_np: Optional[float] = typer.Option(None, "--conc-np", help="Particle-side handle concentration (M)."),
-    conc_bio: Optional[float] = typer.Option(None, "--conc-bio", help="Biomolecule-side handle concentration (M)."),
-    target: float = typer.Option(0.9, "--target", help="Conversion of the limiting partner."),
+    ph: Optional[float] = typer.Option(None, "--pH", min=0, max=14, help="pH of the coupling buffer."),
+    conc_np: Optional[float] = typer.Option(None, "--np-conc-M", help="Particle-side handle concentration, M."),
+    conc_bio: Optional[float] = typer.Option(None, "--bio-conc-M", help="Biomolecule-side handle concentration, M."),
+    target: float = typer.Option(0.9, "--target", min=0, max=1, help="Conversion of the limiting partner, 0–1."),
     surface: Optional[str] = typer.Option(None, "--surface", help="Lattice type of the particle (silica, ionic ...)."),
-    k: Optional[float] = typer.Option(None, "--k", help="Rate constant (M⁻¹ s⁻¹) where none is packaged."),
-    half_life: Optional[float] = typer.Option(None, "--half-life", help="Hydrolysis half-life (h) of the "
-                                              "activated partner."),
-    as_json: bool = typer.Option(False, "--json"),
+    k: Optional[float] = typer.Option(None, "--k-M-1-s-1", help="Second-order rate constant, M⁻¹ s⁻¹, where "
+                                      "none is packaged."),
+    half_life: Optional[float] = typer.Option(None, "--half-life-h", help="Hydrolysis half-life of the "
+                                              "activated partner, h."),
+    as_json: bool = typer.Option(False, "--json", help="Print the plans as JSON."),
 ) -> None:
     """Chemistries that join a particle handle to a biomolecule: rates, pH windows, warnings, times."""
     from nanoligand.design.bioconj import conjugation_plan, handle_name
@@ -114,7 +116,7 @@ def conjugate_cmd(
         raise InputError(errors[0] if errors else "no chemistry found")
     handle_name(bio_handle)
     if as_json:
-        print(json.dumps([p.to_dict() for p in plans], indent=2, default=str))
+        print_json([p.to_dict() for p in plans])
         return
     for p in plans:
         k_txt = "not given in the source" if p.k_M_s is None else (
@@ -161,18 +163,19 @@ def _particle_handles(text: str) -> list[str]:
 @app.command("screen")
 def screen_cmd(
     library: str = typer.Argument(..., help="Library: .smi, .csv (smiles column) or .parquet."),
-    material: str = typer.Option(..., "--material", "-m"),
-    solvent: Optional[str] = typer.Option(None, "--solvent", "-s"),
-    application: str = typer.Option("dispersion", "--application", "-a"),
-    facet: Optional[str] = typer.Option(None, "--facet"),
+    material: str = typer.Option(..., "--material", "-m", help="Material or design surface."),
+    solvent: Optional[str] = typer.Option(None, "--solvent", "-s", help="Target solvent."),
+    application: str = typer.Option("dispersion", "--application", "-a", help="Application (as for design)."),
+    facet: Optional[str] = typer.Option(None, "--facet", help="Facet to bind (Miller indices, e.g. 100)."),
     output: str = typer.Option(..., "--output", "-o", help="Output Parquet dataset (a directory, e.g. hits.parquet)."),
-    chunk_size: int = typer.Option(5000, "--chunk-size"),
-    workers: Optional[int] = typer.Option(None, "--workers", help="Local Dask workers (default: cores; 0 = in process)."),
+    chunk_size: int = typer.Option(5000, "--chunk-size", min=1, help="Molecules per chunk (the unit of resuming)."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=0, help="Local Dask workers (default: cores; "
+                                          "0 = in process)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Existing Dask scheduler, tcp://host:port."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Discard a different earlier screen in --output."),
     no_hansen: bool = typer.Option(False, "--no-hansen", help="Dispersibility from the shell class only (skips the "
                                    "Hansen estimate: about a quarter faster)."),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Score every molecule of a library (chunked, parallel, resumable) into Parquet."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -189,7 +192,7 @@ def screen_cmd(
         summary = screen(library, output, material, solvent, application, facet, chunk_size, workers, scheduler,
                          overwrite, progress, hansen=not no_hansen)
     if as_json:
-        print(json.dumps(summary, indent=2))
+        print_json(summary)
         return
     out.print(f"{summary['rows']} molecules scored in {summary['seconds']} s ({summary['chunks']} chunks, workers: "
               f"{summary['workers']}): {summary['valid']} valid, {summary['invalid']} not scored")
@@ -202,18 +205,22 @@ def screen_cmd(
 def query_cmd(
     results: str = typer.Argument(..., help="A screen's output (Parquet dataset directory or file)."),
     sql: str = typer.Argument(..., help="One read-only SQL statement; the results are the view 'hits'."),
-    as_json: bool = typer.Option(False, "--json"),
-    csv_out: Optional[str] = typer.Option(None, "--csv", help="Write the result as CSV."),
-    limit: int = typer.Option(50, "--show", help="Rows shown in the terminal."),
+    as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON."),
+    output: List[str] = typer.Option([], "--output", "-o", help="Write the rows (.csv, .json or .parquet)."),
+    limit: int = typer.Option(50, "--show", min=0, help="Rows shown in the terminal."),
 ) -> None:
     """SQL (DuckDB) over screening results."""
     from nanoligand.design.query import query
-    from nanoligand.io import _atomic, check_writable
+    from nanoligand.io import atomic_write
 
+    files = outputs(output, {"csv": (".csv",), "json": (".json",), "parquet": (".parquet",)})
     df = query(results, sql)
-    if csv_out:
-        p = check_writable(csv_out, (".csv",))
-        _atomic(p, lambda t: df.to_csv(t, index=False))
+    for p in files["csv"]:
+        atomic_write(p, lambda t: df.to_csv(t, index=False))
+    for p in files["json"]:
+        atomic_write(p, lambda t: df.to_json(t, orient="records", indent=2))
+    for p in files["parquet"]:
+        atomic_write(p, lambda t: df.to_parquet(t, index=False))
     if as_json:
         print(df.to_json(orient="records", indent=2))
         return
@@ -223,5 +230,5 @@ def query_cmd(
     for row in df.head(limit).itertuples(index=False):
         t.add_row(*("-" if v is None else (f"{v:.4g}" if isinstance(v, float) else str(v)) for v in row))
     out.print(t)
-    if csv_out:
-        out.print(f"wrote {csv_out}")
+    for p in (p for paths in files.values() for p in paths):
+        out.print(f"wrote {p}")

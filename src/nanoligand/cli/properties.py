@@ -1,17 +1,18 @@
-"""Command-line interface of the property estimates (registered on :data:`nanoligand.cli.app`).
+"""Property commands: ``size``, ``spectrum``, ``levels``, ``solvents``, ``color``, ``qled``, ``spacing``,
+``fret``, ``composition``.
 
 Examples
 --------
 ::
 
-    nanoligand size PbS --wavelength 1000 --absorbance 0.5 --path-cm 1 --json
-    nanoligand spectrum abs.csv --material CdSe --plot out.png
-    nanoligand levels PbS --diameter 3 --ligand 4-fluorothiophenol
-    nanoligand spacing --ligand 1,2-ethanedithiol --linker alkane
-    nanoligand fret donor.csv acceptor.csv --qy 0.5 --diameter 4 --ligand MPA
+    nanoligand size PbS --wavelength-nm 1000 --absorbance 0.5 --path-cm 1 --json
+    nanoligand spectrum abs.csv -m CdSe -o out.png
+    nanoligand levels PbS -d 3 -l 4-fluorothiophenol
+    nanoligand spacing -l 1,2-ethanedithiol --linker alkane
+    nanoligand fret donor.csv acceptor.csv --qy 0.5 -d 4 -l MPA
     nanoligand composition --icp Zn/Cd=0.22 --ref-atoms 34
-    nanoligand solvents --ligand oleate
-    nanoligand color --peak 638 --fwhm 36 --json
+    nanoligand solvents -l oleate
+    nanoligand color --peak-nm 638 --fwhm-nm 36 --json
     nanoligand qled --color red
 """
 
@@ -23,17 +24,21 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
-from nanoligand.cli import _plot, app, out
+from nanoligand import plotting
+from nanoligand.cli._common import emit, fmt, out, outputs, print_json
 from nanoligand.errors import InputError
-from nanoligand.io import check_writable
+from nanoligand.plotting import PLOT_SUFFIXES
+
+app = typer.Typer(rich_markup_mode=None)
 
 
 @app.command("size")
 def size_cmd(
     material: str = typer.Argument(..., help="PbS, PbSe, CdSe, CdTe, CdS, InP, ZnSe."),
-    wavelength: Optional[float] = typer.Option(None, "--wavelength", "-w", help="First-exciton wavelength (nm)."),
-    diameter: Optional[float] = typer.Option(None, "--diameter", "-d", help="Diameter (nm): gives the wavelength."),
-    absorbance: Optional[float] = typer.Option(None, "--absorbance", help="Absorbance where ε applies: concentration."),
+    wavelength: Optional[float] = typer.Option(None, "--wavelength-nm", "-w", help="First-exciton wavelength, nm."),
+    diameter: Optional[float] = typer.Option(None, "--diameter-nm", "-d", help="Diameter, nm: gives the wavelength."),
+    absorbance: Optional[float] = typer.Option(None, "--absorbance", help="Absorbance at the wavelength where ε is "
+                                               "given (the output names it): gives the concentration."),
     path_cm: float = typer.Option(1.0, "--path-cm", help="Cuvette path length (cm)."),
     curve: Optional[str] = typer.Option(None, "--curve", help="Sizing curve (e.g. yu2003, jasieniak2009)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
@@ -42,7 +47,7 @@ def size_cmd(
     from nanoligand.properties.optics import concentration_M, size_from_wavelength, wavelength_from_size
 
     if (wavelength is None) == (diameter is None):
-        raise InputError("give exactly one of --wavelength or --diameter")
+        raise InputError("give exactly one of --wavelength-nm or --diameter-nm")
     r = size_from_wavelength(material, wavelength, curve) if wavelength is not None else \
         wavelength_from_size(material, diameter, curve)
     d = r.to_dict()
@@ -51,65 +56,79 @@ def size_cmd(
             raise InputError(f"no extinction coefficient is packaged for {r.material} ({r.curve})")
         d["concentration_M"] = concentration_M(absorbance, r.epsilon_M_cm, path_cm)
         d["absorbance_at"] = r.epsilon_at
-    _emit(d, as_json, f"{r.material} ({r.curve})")
+        d["note"] = f"the absorbance is read at {r.epsilon_at}, where the extinction coefficient applies"
+    emit(d, as_json, f"{r.material} ({r.curve})")
 
 
 @app.command("spectrum")
 def spectrum_cmd(
     csv_in: str = typer.Argument(..., help="Absorbance spectrum CSV: wavelength (nm), absorbance."),
     material: str = typer.Option(..., "--material", "-m", help="Material of the dots."),
-    path_cm: float = typer.Option(1.0, "--path-cm"),
-    curve: Optional[str] = typer.Option(None, "--curve"),
-    plot: Optional[str] = typer.Option(None, "--plot", help="Write the spectrum with the peak marked."),
-    as_json: bool = typer.Option(False, "--json"),
+    path_cm: float = typer.Option(1.0, "--path-cm", help="Cuvette path length, cm."),
+    curve: Optional[str] = typer.Option(None, "--curve", help="Sizing curve (default: the material's first)."),
+    output: List[str] = typer.Option([], "--output", "-o", help="Write the spectrum with the peak marked "
+                                     "(.png/.pdf/.svg) or the result (.json)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """First excitonic peak of an absorbance spectrum → diameter, dispersion and concentration."""
     from nanoligand.equilibria.spec import read_csv
     from nanoligand.properties.optics import analyse_spectrum
 
-    if plot:
-        check_writable(plot, (".png", ".pdf", ".svg"))
+    files = outputs(output, {"plot": PLOT_SUFFIXES, "json": (".json",)})
     wl, A, _ = read_csv(csv_in)
     d = analyse_spectrum(material, wl, A, path_cm, curve)
-    if plot:
-        _plot(plot, wl, A, "wavelength (nm)", "absorbance", f"first exciton {d['peak_nm']:.1f} nm", mark=d["peak_nm"])
-    _emit(d, as_json, f"{material}: {csv_in}", [plot] if plot else [])
+    for path in files["plot"]:
+        fig, ax = plotting.figure()
+        plotting.curve(ax, wl, A, "wavelength (nm)", "absorbance", f"first exciton {d['peak_nm']:.1f} nm",
+                       mark=d["peak_nm"])
+        plotting.save(fig, path)
+    emit(d, as_json, f"{material}: {csv_in}", files)
 
 
 @app.command("levels")
 def levels_cmd(
-    material: str = typer.Argument(...),
-    diameter: float = typer.Option(..., "--diameter", "-d", help="Diameter (nm; InP: tetrahedron edge)."),
-    ligand_name: Optional[str] = typer.Option(None, "--ligand", help="Ligand whose dipole layer shifts the edges."),
-    coverage: float = typer.Option(3.0, "--coverage", help="Ligands per nm² for the dipole shift."),
+    material: str = typer.Argument(..., help="Material (PbS, CdSe, InP ...)."),
+    diameter: Optional[float] = typer.Option(None, "--diameter-nm", "-d", help="Diameter, nm (spheres)."),
+    edge_nm: Optional[float] = typer.Option(None, "--edge-nm", help="Tetrahedron edge, nm (InP: the sizing "
+                                            "curve is in edge lengths)."),
+    ligand_name: Optional[str] = typer.Option(None, "--ligand", "-l", help="Ligand whose dipole layer shifts "
+                                              "the edges."),
+    coverage: float = typer.Option(3.0, "--coverage-per-nm2", help="Ligands per nm² for the dipole shift."),
     epsilon: Optional[float] = typer.Option(None, "--epsilon", help="Effective dielectric constant of the ligand "
-                                            "layer (none is packaged; without it a sweep is shown)."),
-    plot: Optional[str] = typer.Option(None, "--plot", help="Alignment diagram (needs absolute edges)."),
-    as_json: bool = typer.Option(False, "--json"),
+                                            "layer, dimensionless (none is packaged; without it a sweep is shown)."),
+    output: List[str] = typer.Option([], "--output", "-o", help="Alignment diagram (.png/.pdf/.svg; needs "
+                                     "absolute edges) or the result (.json)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Band gap and band-edge shifts versus size, with a ligand-dipole shift and device layers."""
-    from nanoligand.properties.levels import band_edges, dipole_shift_report, plot_alignment
+    from nanoligand.properties.levels import band_edges, dipole_shift_report, layers
+    from nanoligand.properties.optics import size_on_curve
 
-    if plot:
-        check_writable(plot, (".png", ".pdf", ".svg"))
-    e = band_edges(material, diameter)
+    files = outputs(output, {"plot": PLOT_SUFFIXES, "json": (".json",)})
+    e = band_edges(material, size_on_curve(material, diameter_nm=diameter, edge_nm=edge_nm))
     d = e.to_dict()
     shift = 0.0
     if ligand_name:
         d.update(dipole_shift_report(ligand_name, coverage, epsilon))
         shift = d.get("dipole_shift_eV", 0.0)
-    if plot:
-        plot_alignment(plot, e, shift)
-    _emit(d, as_json, f"{e.material} {diameter:g} nm", [plot] if plot else [])
+    if files["plot"] and e.cb_eV is None:
+        raise InputError(f"no absolute band edges are packaged for {e.material}: no alignment diagram")
+    for path in files["plot"]:
+        fig, ax = plotting.figure(5.0, 4.0)
+        plotting.band_alignment(ax, e, shift, layers())
+        plotting.save(fig, path)
+    emit(d, as_json, f"{e.material}, {'edge' if edge_nm or e.diameter_nm != diameter else 'diameter'} "
+          f"{e.diameter_nm:.3g} nm", files)
 
 
 @app.command("solvents")
 def solvents_cmd(
-    ligand_name: Optional[str] = typer.Option(None, "--ligand", help="Ligand (name or SMILES) on the dots."),
-    top: int = typer.Option(10, "--top"),
-    r0: Optional[float] = typer.Option(None, "--r0", help="Hansen interaction radius R0 for RED (none packaged)."),
+    ligand_name: Optional[str] = typer.Option(None, "--ligand", "-l", help="Ligand (name or SMILES) on the dots."),
+    top: int = typer.Option(10, "--top", min=1, help="Solvents shown."),
+    r0: Optional[float] = typer.Option(None, "--r0-MPa05", help="Hansen interaction radius R0, MPa½, for RED "
+                                       "(none is packaged)."),
     list_all: bool = typer.Option(False, "--list", help="List the packaged solvents (Hansen parameters)."),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Which solvents a ligand shell disperses in: seed-000 class and a Hansen ranking."""
     from nanoligand.properties.dispersibility import dispersibility, solvent_class, solvent_table
@@ -118,7 +137,7 @@ def solvents_cmd(
         rows = [{"solvent": k, **{c: v[c] for c in ("dD", "dP", "dH", "V_cm3_mol")}, "aliases": v.get("aliases", []),
                  "class": solvent_class(v)} for k, v in solvent_table().items()]
         if as_json:
-            print(json.dumps(rows, indent=2))
+            print_json(rows)
             return
         t = Table(title=f"{len(rows)} solvents (Hansen handbook values, data/hansen_solvents.yaml)", title_justify="left")
         for col in ("solvent", "δD", "δP", "δH", "V cm³/mol", "aliases", "class"):
@@ -132,7 +151,7 @@ def solvents_cmd(
         raise InputError("give --ligand (or --list for the solvent table)")
     r = dispersibility(ligand_name, r0, top)
     if as_json:
-        print(json.dumps(r.to_dict(), indent=2))
+        print_json(r.to_dict())
         return
     out.print(f"[bold]{r.ligand}[/bold]: shell class {r.shell_class} → {', '.join(r.class_solvents)} (seed 000 Fig. 6)")
     t = Table(title="Hansen ranking (functional part)", title_justify="left")
@@ -147,17 +166,18 @@ def solvents_cmd(
 
 @app.command("color")
 def color_cmd(
-    peak: Optional[float] = typer.Option(None, "--peak", help="EL peak (nm)."),
-    fwhm: Optional[float] = typer.Option(None, "--fwhm", help="EL FWHM (nm)."),
-    spectrum: Optional[str] = typer.Option(None, "--spectrum", help="Emission spectrum CSV instead."),
-    plot: Optional[str] = typer.Option(None, "--plot", help="CIE 1931 diagram with the point."),
-    as_json: bool = typer.Option(False, "--json"),
+    peak: Optional[float] = typer.Option(None, "--peak-nm", help="Emission peak, nm."),
+    fwhm: Optional[float] = typer.Option(None, "--fwhm-nm", help="Emission full width at half maximum, nm."),
+    spectrum: Optional[str] = typer.Option(None, "--spectrum", help="Emission spectrum CSV (wavelength nm, "
+                                           "intensity) instead."),
+    output: List[str] = typer.Option([], "--output", "-o", help="CIE 1931 diagram with the point "
+                                     "(.png/.pdf/.svg) or the result (.json)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """CIE 1931 xy, dominant wavelength, purity and distance to Rec.2020 of an emitter."""
-    from nanoligand.properties.colour_ import chromaticity, chromaticity_of_band, plot_chromaticity
+    from nanoligand.properties.colour_ import chromaticity, chromaticity_of_band
 
-    if plot:
-        check_writable(plot, (".png", ".pdf", ".svg"))
+    files = outputs(output, {"plot": PLOT_SUFFIXES, "json": (".json",)})
     if spectrum:
         from nanoligand.equilibria.spec import read_csv
 
@@ -166,10 +186,12 @@ def color_cmd(
     elif peak is not None and fwhm is not None:
         c = chromaticity_of_band(peak, fwhm)
     else:
-        raise InputError("give --peak and --fwhm, or --spectrum")
-    if plot:
-        plot_chromaticity(plot, {"sample": (c.x, c.y)})
-    _emit(c.to_dict(), as_json, "colour", [plot] if plot else [])
+        raise InputError("give --peak-nm and --fwhm-nm, or --spectrum")
+    for path in files["plot"]:
+        fig, ax = plotting.figure(5.0, 5.0)
+        plotting.chromaticity(ax, {"sample": (c.x, c.y)})
+        plotting.save(fig, path)
+    emit(c.to_dict(), as_json, "colour", files)
 
 
 @app.command("qled")
@@ -177,52 +199,33 @@ def qled_cmd(
     color: Optional[str] = typer.Option(None, "--color", help="Red, Green or Blue."),
     ligand_class: Optional[str] = typer.Option(None, "--class", help="halide, oxoanion, metal_cation, ..."),
     qd: Optional[str] = typer.Option(None, "--qd", help="QD material (substring)."),
-    min_eqe: Optional[float] = typer.Option(None, "--min-eqe"),
-    as_json: bool = typer.Option(False, "--json"),
+    min_eqe: Optional[float] = typer.Option(None, "--min-eqe-pct", min=0, help="Lowest external quantum "
+                                            "efficiency, %."),
+    as_json: bool = typer.Option(False, "--json", help="Print the records as JSON."),
 ) -> None:
     """Seed 001 Table 2: inorganic-ligand QLED records with CIE points."""
     from nanoligand.properties.colour_ import query_qled
 
     rows = query_qled(color, ligand_class, qd, min_eqe)
     if as_json:
-        print(json.dumps(rows, indent=2))
+        print_json(rows)
         return
     t = Table(title=f"seed 001 Table 2: {len(rows)} records", title_justify="left")
-    for col in ("ligand", "QD", "colour", "EQE %", "EL nm", "FWHM nm", "CIE x,y", "ref"):
-        t.add_column(col)
+    for col in ("ligand", "QD", "colour", "EQE %", "EL nm", "FWHM nm", "CIE x,y", "seed 001 ref"):
+        t.add_column(col, overflow="fold")
     for r in rows:
-        t.add_row(r["ligand"], r["qd"], r["color"] or "-", _fmt(r["EQE_pct"]), _fmt(r["EL_peak_nm"]),
-                  _fmt(r["FWHM_nm"]), f"{r['cie_x']:.3f}, {r['cie_y']:.3f}" if "cie_x" in r else "-", r["ref"])
+        t.add_row(r["ligand"], r["qd"], r["color"] or "-", fmt(r["EQE_pct"]), fmt(r["EL_peak_nm"]),
+                  fmt(r["FWHM_nm"]), f"{r['cie_x']:.3f}, {r['cie_y']:.3f}" if "cie_x" in r else "-", r["ref"])
     out.print(t)
-
-
-def _fmt(v) -> str:
-    return "-" if v is None else f"{v:g}"
-
-
-def _emit(d: dict, as_json: bool, title: str, paths: list | None = None) -> None:
-    if as_json:
-        print(json.dumps(d, indent=2, default=float))
-        return
-    t = Table(title=title, title_justify="left", show_header=False)
-    t.add_column(style="bold")
-    t.add_column()
-    for k, v in d.items():
-        if isinstance(v, list):
-            v = "; ".join(map(str, v)) or "-"
-        t.add_row(k, f"{v:.6g}" if isinstance(v, float) else str(v))
-    out.print(t)
-    for p in paths or []:
-        out.print(f"wrote {p}")
 
 
 @app.command("spacing")
 def spacing_cmd(
-    ligand_name: str = typer.Option(..., "--ligand", help="Ligand (name or SMILES) between the dots."),
+    ligand_name: str = typer.Option(..., "--ligand", "-l", help="Ligand (name or SMILES) between the dots."),
     interdigitated: bool = typer.Option(False, "--interdigitated", help="Chains of the two shells interdigitate."),
     linker: str = typer.Option("alkane", "--linker", help="β for the coupling: alkane, oligophenylene, "
                                "pbse_nc_film_alkanedithiol."),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Inter-dot spacing set by a ligand and the relative tunnelling coupling exp(−β d)."""
     from nanoligand.properties.transport import beta_per_A, bridges, coupling, ligand_extent_nm, spacing_nm
@@ -232,20 +235,22 @@ def spacing_cmd(
          "bridging": bridges(ligand_name), "interdigitated": interdigitated, "spacing_nm": round(d_nm, 3),
          "linker": linker, "beta_per_A": beta_per_A(linker), "relative_coupling": coupling(10 * d_nm, linker),
          "note": "estimate: extended RDKit conformer, nucleus to nucleus; coupling relative to contact"}
-    _emit(d, as_json, f"spacing: {ligand_name}")
+    emit(d, as_json, f"spacing: {ligand_name}")
 
 
 @app.command("fret")
 def fret_cmd(
     donor_csv: str = typer.Argument(..., help="Donor emission CSV: wavelength (nm), intensity."),
     acceptor_csv: str = typer.Argument(..., help="Acceptor CSV: wavelength (nm), ε (M⁻¹ cm⁻¹)."),
-    qy: float = typer.Option(..., "--qy", help="Donor quantum yield (0–1)."),
-    n: float = typer.Option(1.4, "--refractive-index", "-n", help="Refractive index of the medium."),
-    kappa2: float = typer.Option(2 / 3, "--kappa2", help="Orientation factor κ² (2/3: isotropic)."),
-    distance: Optional[float] = typer.Option(None, "--distance-nm", help="Donor–acceptor distance (nm)."),
-    diameter: Optional[float] = typer.Option(None, "--diameter", "-d", help="QD diameter (nm), with --ligand."),
-    ligand_name: Optional[str] = typer.Option(None, "--ligand", help="Ligand carrying the acceptor (sets r)."),
-    as_json: bool = typer.Option(False, "--json"),
+    qy: float = typer.Option(..., "--qy", min=0, max=1, help="Donor quantum yield, 0–1."),
+    n: float = typer.Option(1.4, "--refractive-index", "-n", min=1, help="Refractive index of the medium."),
+    kappa2: float = typer.Option(2 / 3, "--kappa2", min=0, max=4, help="Orientation factor κ² (2/3: isotropic)."),
+    distance: Optional[float] = typer.Option(None, "--distance-nm", help="Donor–acceptor distance, nm."),
+    diameter: Optional[float] = typer.Option(None, "--diameter-nm", "-d", help="QD core diameter, nm (with "
+                                             "--ligand: sets the distance)."),
+    ligand_name: Optional[str] = typer.Option(None, "--ligand", "-l", help="Ligand carrying the acceptor (sets "
+                                              "the distance with --diameter-nm)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Förster overlap, R₀ and transfer efficiency; the distance given or set by the shell."""
     from nanoligand.equilibria.spec import read_csv
@@ -261,26 +266,30 @@ def fret_cmd(
         distance = donor_acceptor_distance_nm(diameter, ligand_name, "dye")
         d["distance_from"] = f"QD radius + extent of {ligand_name} (estimate)"
     elif distance is None and (diameter is not None or ligand_name):
-        raise InputError("a distance from the shell needs both --diameter and --ligand")
+        raise InputError("a distance from the shell needs both --diameter-nm and --ligand")
     if distance is not None:
         d.update({"distance_nm": round(distance, 3), "efficiency": round(fret_efficiency(distance, R0), 4)})
-    _emit(d, as_json, "FRET")
+    emit(d, as_json, "FRET")
 
 
 @app.command("composition")
 def composition_cmd(
     icp: List[str] = typer.Option([], "--icp", help="ICP ratio EL/REF=VALUE, e.g. Zn/Cd=0.22 (repeatable)."),
     ref_atoms: Optional[float] = typer.Option(None, "--ref-atoms", help="REF atoms per dot (else from --model)."),
-    tga_loss: Optional[float] = typer.Option(None, "--tga-loss", help="TGA loss of the ligand (fraction)."),
-    residue: Optional[float] = typer.Option(None, "--residue", help="TGA residue fraction (default 1 − loss)."),
-    core_mass: Optional[float] = typer.Option(None, "--core-mass", help="Core molar mass g/mol (else --model)."),
+    tga_loss: Optional[float] = typer.Option(None, "--tga-loss", min=0, max=1, help="TGA mass loss of the "
+                                             "ligand, fraction 0–1."),
+    residue: Optional[float] = typer.Option(None, "--residue", min=0, max=1, help="TGA residue, fraction 0–1 "
+                                            "(default 1 − loss)."),
+    core_mass: Optional[float] = typer.Option(None, "--core-mass-g-mol", help="Core molar mass, g/mol (else "
+                                              "from --model)."),
     nmr: Optional[str] = typer.Option(None, "--nmr", help="I_LIG:H_LIG:I_STD:H_STD ¹H integrals and proton counts."),
-    standard_mol: Optional[float] = typer.Option(None, "--standard-mol", help="Internal standard (mol)."),
-    dots_mol: Optional[float] = typer.Option(None, "--dots-mol", help="Dots in the NMR sample (mol)."),
-    ligand_name: Optional[str] = typer.Option(None, "--ligand", help="Ligand measured (molar mass; model name)."),
-    ligand_mass: Optional[float] = typer.Option(None, "--ligand-mass", help="Ligand molar mass g/mol."),
+    standard_mol: Optional[float] = typer.Option(None, "--standard-mol", help="Internal standard, mol."),
+    dots_mol: Optional[float] = typer.Option(None, "--dots-mol", help="Dots in the NMR sample, mol."),
+    ligand_name: Optional[str] = typer.Option(None, "--ligand", "-l", help="Ligand measured (its molar mass; "
+                                              "its name in the model)."),
+    ligand_mass: Optional[float] = typer.Option(None, "--ligand-mass-g-mol", help="Ligand molar mass, g/mol."),
     model: Optional[str] = typer.Option(None, "--model", help="JSON manifest of a capped model to cross-check."),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Ligands and atoms per dot from ¹H NMR, TGA and ICP-OES, cross-checked against a capped model."""
     from nanoligand.properties import composition as comp
@@ -298,7 +307,7 @@ def composition_cmd(
         m_core = core_mass if core_mass is not None else (manifest or {}).get("composition", {}).get(
             "core_molar_mass_g_mol")
         if m_core is None:
-            raise InputError("TGA needs the core molar mass: --core-mass or --model")
+            raise InputError("TGA needs the core molar mass: --core-mass-g-mol or --model")
         n = comp.tga_ligands_per_dot(tga_loss, m_core, _ligand_mass(ligand_name, ligand_mass), residue)
         d["tga_ligands_per_dot"] = measured["tga"] = round(n, 3)
     if nmr is not None:
@@ -318,7 +327,7 @@ def composition_cmd(
         d["cross_check"] = checks
     if not d:
         raise InputError("nothing to compute: give --icp, --tga-loss or --nmr")
-    _emit(d, as_json, "composition per dot")
+    emit(d, as_json, "composition per dot")
 
 
 def _parse_icp(item: str) -> tuple[str, str, float]:
@@ -358,7 +367,7 @@ def _ligand_mass(name: str | None, mass: float | None) -> float:
     if mass is not None:
         return mass
     if not name:
-        raise InputError("TGA needs the ligand's molar mass: --ligand or --ligand-mass")
+        raise InputError("TGA needs the ligand's molar mass: --ligand or --ligand-mass-g-mol")
     from rdkit.Chem import Descriptors
 
     from nanoligand.ligands import ligand

@@ -1,4 +1,4 @@
-"""Command-line entry points of the report and the web app (registered on :data:`nanoligand.cli.app`).
+"""Report commands: ``report`` (one HTML file) and ``serve`` (the local web app).
 
 Examples
 --------
@@ -11,18 +11,19 @@ Examples
 
 from __future__ import annotations
 
-import json
 
 import typer
 
-from nanoligand.cli import app, out
+from nanoligand.cli._common import out, print_json
 from nanoligand.errors import InputError
+
+app = typer.Typer(rich_markup_mode=None)
 
 
 @app.command("report")
 def report_cmd(
-    spec: str = typer.Argument(..., help="Spec spec (YAML): material, diameter_nm, shape, termination, shell, "
-                               "equilibria, properties (see docs/web.md)."),
+    spec: str = typer.Argument(..., help="Spec (YAML): material, diameter_nm, shape, termination, shell, "
+                               "equilibria, properties (see docs/spec.md)."),
     output: str = typer.Option(..., "--output", "-o", help="The HTML report to write (self-contained)."),
     as_json: bool = typer.Option(False, "--json", help="Also print the study's summary as JSON."),
 ) -> None:
@@ -32,7 +33,7 @@ def report_cmd(
 
     result = write_report(spec, output)
     if as_json:
-        print(json.dumps(result.to_dict(), indent=2, default=str))
+        print_json(result.to_dict())
         return
     m = result.manifest
     what = f"{m['n_atoms']} atoms" + (f", {m['composition']['ligands_total']} ligands" if result.capped else "")
@@ -44,7 +45,7 @@ def report_cmd(
 @app.command("serve")
 def serve_cmd(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (loopback unless told otherwise)."),
-    port: int = typer.Option(8765, "--port", help="Port (0 = any free port)."),
+    port: int = typer.Option(8765, "--port", min=0, max=65535, help="Port (0 = any free port)."),
     open_browser: bool = typer.Option(False, "--open", help="Open the page in the default browser."),
 ) -> None:
     """Run the local web app: build, view and download capped nanocrystals in the browser."""
