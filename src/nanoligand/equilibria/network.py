@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Mapping, Sequence
 
@@ -193,13 +193,6 @@ class ReactionNetwork:
         """Conserved totals (points × laws) of initial amounts (a mapping or points × species)."""
         c0 = self.initial(amounts) if isinstance(amounts, Mapping) else np.atleast_2d(amounts)
         return c0 @ self.conservation
-
-    def with_thermo(self, changes: Mapping[int, Mapping[str, float]]) -> "ReactionNetwork":
-        """A copy with new thermodynamics for some reactions (index → fields)."""
-        rs = list(self.reactions)
-        for j, ch in changes.items():
-            rs[j] = replace(rs[j], **ch)
-        return ReactionNetwork(rs, self.extra_species)
 
 
 def _conservation_laws(N: np.ndarray) -> np.ndarray:
