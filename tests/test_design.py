@@ -98,6 +98,23 @@ def test_dispersibility_follows_the_solvent():
     assert mpa_w.criteria["dispersibility"] > mpa_t.criteria["dispersibility"]
 
 
+def test_inorganic_shells_suit_formamide_dmso_and_dmf():
+    """Seed 001 §3.1–3.2: S2-/MCC-capped QDs go from toluene to 'polar solvents such as formamide or dimethyl
+    sulfoxide' (Fig. 4b: CdSe with S2- into formamide); seed 001 §2 and seed 003: metal-salt-capped dots into DMF.
+    The three are one solvent class, a sulfide shell gets the full class score there and none in toluene, and
+    S2- is among the top five for CdSe/ZnS in formamide."""
+    from nanoligand.design.context import rules
+
+    shell = features(ligand_from("[S-2]")).shell_class
+    classes = {s: DesignContext.create("CdSe/ZnS", s).solvent_class for s in ("formamide", "DMSO", "DMF")}
+    assert len(set(classes.values())) == 1
+    pairs = rules()["shell_solvent"][shell]
+    assert all(pairs[c] == 1.0 for c in classes.values())
+    assert pairs[DesignContext.create("CdSe/ZnS", "toluene").solvent_class] == 0.0
+    top = recommend("CdSe/ZnS", "formamide", top=5, predict=False)
+    assert any("chalcogenide" in r.classes for r in top)
+
+
 def test_perovskite_led_in_polar_solvent_prefers_inorganic_and_halide_shells():
     """CsPbBr₃ for LEDs: short, halide / inorganic ligands passivate and conduct (seed 001 §3)."""
     top = recommend("CsPbBr3", "ethanol", "led", top=5, predict=False)

@@ -179,6 +179,18 @@ def test_seed000_fig6_dispersibility(smiles, cls, solvent):
         assert r.ranking[0]["in_shell_class"]
 
 
+def test_fig6_solvents_fall_in_their_shell_class_and_antisolvents_do_not():
+    """Seed 000 §3.1 (Fig. 6): the C18 zwitterion disperses in hexane and toluene, the ester zwitterion (ZP3)
+    in ethyl and butyl acetate, 'known to be anti-solvents for alkyl-capped perovskite'."""
+    c18 = "CCCCCCCCCCCCCCCCCC[N+](C)(C)CCCS(=O)(=O)[O-]"
+    ester = "CCCCOC(=O)CCCCCCCCCC[N+](C)(C)CCCS(=O)(=O)[O-]"
+    alkyl = {r["solvent"]: r["in_shell_class"] for r in disp.dispersibility(c18, top=100).ranking}
+    polar = {r["solvent"]: r["in_shell_class"] for r in disp.dispersibility(ester, top=100).ranking}
+    assert alkyl["n-Hexane"] and alkyl["Toluene"]
+    assert polar["Ethyl acetate"] and polar["n-Butyl acetate"]
+    assert not alkyl["Ethyl acetate"] and not alkyl["n-Butyl acetate"]
+
+
 def test_alkyl_shell_ranks_alkanes_first():
     top = [x["solvent"] for x in disp.dispersibility("oleic acid").ranking[:6]]
     assert any(s in top for s in ("n-Hexane", "n-Heptane", "n-Octane"))

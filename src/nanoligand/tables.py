@@ -2,7 +2,7 @@
 
 Examples
 --------
->>> "toluene" in load_table("solvents.yaml")["solvents"]
+>>> "Toluene" in load_table("solvents.yaml")["solvents"]
 True
 """
 

@@ -3,7 +3,9 @@ solvent and the application. Everything is checked here, with the valid choices 
 
 The surface of a core/shell particle written ``CdSe/ZnS`` or ``Fe3O4@SiO2`` is its outermost material.
 Materials the builder models come from ``data/materials.yaml``; others that can only be designed for
-(silica, CuInS2, iron oxides ...) from the ``surfaces`` table of ``data/design.yaml``.
+(silica, CuInS2, iron oxides ...) from the ``surfaces`` table of ``data/design.yaml``. The solvent is any
+name or alias of :mod:`nanoligand.solvents`, and its class is :func:`nanoligand.solvents.solvent_class` (the
+same class the dispersibility ranking shows).
 
 Examples
 --------
@@ -21,9 +23,8 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Any
 
-import numpy as np
-
 from nanoligand.errors import InputError
+from nanoligand.solvents import solvent_class, solvent_record
 from nanoligand.tables import load_table
 
 
@@ -74,9 +75,9 @@ class DesignContext:
         facet_kind = _facet_kind(mat, facet) if facet else None
         s_name = s_hsp = s_cls = None
         if solvent:
-            s_name, rec = find_solvent(solvent)
+            s_name, rec = solvent_record(solvent)
             s_hsp = (rec["dD"], rec["dP"], rec["dH"])
-            s_cls = "water" if s_name == "Water" else solvent_class(*s_hsp)
+            s_cls = solvent_class(rec)
         return cls(key, lattice, acid["acid"], acid["class"], base["base"], base["class"], facet, facet_kind,
                    s_name, s_hsp, s_cls, app, source)
 
@@ -148,52 +149,3 @@ def _facet_kind(mat, facet: str) -> str | None:
     cations, anions = set(mat.cations), set(mat.anions)
     mixed = [bool(set(layer) & cations) and bool(set(layer) & anions) for layer in stack.elements]
     return "stoichiometric" if all(mixed) else "polar"
-
-
-@cache
-def solvent_names() -> dict[str, str]:
-    """Lower-case names and aliases of the packaged solvents → table key."""
-    from nanoligand.properties.dispersibility import solvent_table
-
-    out = {}
-    for key, rec in solvent_table().items():
-        for n in (key, *rec.get("aliases", [])):
-            out[n.lower()] = key
-    return out
-
-
-def find_solvent(name: str) -> tuple[str, dict]:
-    from nanoligand.properties.dispersibility import solvent_table
-
-    key = solvent_names().get(name.strip().lower())
-    if key is None:
-        import difflib
-
-        close = difflib.get_close_matches(name.strip().lower(), list(solvent_names()), n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise InputError(f"unknown solvent {name!r}{hint} ({len(solvent_table())} solvents: `nanoligand solvents "
-                         "--list`)")
-    return key, solvent_table()[key]
-
-
-def solvent_class(dD: float, dP: float, dH: float) -> str:
-    """Solvent class used by the design rules (``data/design.yaml``: solvent_classes)."""
-    t = rules()["solvent_classes"]
-    if dP <= t["nonpolar_max_dP"] and dH <= t["nonpolar_max_dH"]:
-        return "non-polar"
-    if dP >= t["very_polar_min_dP"]:
-        return "very-polar"
-    if dH >= t["hbond_min_dH"]:
-        return "hbond"
-    return "polar"
-
-
-@cache
-def solvent_matrix() -> tuple[tuple[str, ...], np.ndarray]:
-    """Names and Hansen parameters (rows δD, δP, δH) of the packaged solvents (read-only, cached)."""
-    from nanoligand.properties.dispersibility import solvent_table
-
-    t = solvent_table()
-    m = np.array([[r["dD"], r["dP"], r["dH"]] for r in t.values()])
-    m.setflags(write=False)
-    return tuple(t), m

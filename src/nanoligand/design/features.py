@@ -30,8 +30,9 @@ from typing import Any
 import numpy as np
 from rdkit import Chem
 
-from nanoligand.design.context import rules, solvent_matrix
+from nanoligand.design.context import rules
 from nanoligand.ligands.catalogue import element_symbols
+from nanoligand.solvents import hansen_distance_MPa05, hansen_matrix_MPa05
 
 TANFORD_NM_PER_BOND = 0.1265
 #: a functional part with a carbon chain shorter than this (and no aromatic ring) does not carry a dot in a
@@ -210,8 +211,7 @@ def handles_when_bound(f: Features, group: str | None) -> list[str]:
 
 def hansen_rank(hsp: tuple[float, float, float], solvent_hsp: tuple[float, float, float]) -> float:
     """Share of the packaged solvents farther (Hansen Ra) from ``hsp`` than the target solvent."""
-    _, m = solvent_matrix()
-    w = np.array([2.0, 1.0, 1.0])   # Ra² = 4ΔδD² + ΔδP² + ΔδH²
-    ra = np.sqrt(((w * (m - np.asarray(hsp))) ** 2).sum(axis=1))
-    target = float(np.sqrt(((w * (np.asarray(solvent_hsp) - np.asarray(hsp))) ** 2).sum()))
+    _, m = hansen_matrix_MPa05()
+    ra = hansen_distance_MPa05(m, hsp)
+    target = hansen_distance_MPa05(solvent_hsp, hsp)
     return float(np.mean(ra > target + 1e-9))

@@ -121,9 +121,9 @@ def dispersibility_score(f: Features, ctx: DesignContext) -> tuple[float | None,
 
 
 def _solvents():
-    from nanoligand.design.context import solvent_matrix
+    from nanoligand.solvents import hansen_matrix_MPa05
 
-    return solvent_matrix()[0]
+    return hansen_matrix_MPa05()[0]
 
 
 def application_score(feats: dict[str, float], ctx: DesignContext) -> tuple[float | None, list[str]]:

@@ -161,28 +161,6 @@ def fowler_guggenheim(mu_kJ, eps_kJ: float, z: float, w_kJ: float, T_K: float = 
     return np.array(out)
 
 
-def chain_interaction_kJ(n_CH2: int, h_per_CH2_kJ: float, s_per_CH2_J_per_K: float, T_K: float = 298.15) -> float:
-    """Nearest-neighbour free energy of two chains of ``n_CH2`` methylenes, ``n (h − T s)``: the
-    enthalpy and entropy per CH2 are inputs (no cited per-CH2 values are packaged); because both scale
-    with ``n``, isotherms of longer chains show enthalpy–entropy compensation."""
-    if n_CH2 < 0:
-        raise InputError("a chain cannot have a negative number of CH2 groups")
-    return n_CH2 * (h_per_CH2_kJ - T_K * s_per_CH2_J_per_K / 1000.0)
-
-
-def half_coverage_mu(graph: SiteGraph, eps_kJ: float, w_kJ: float, T_K: float = 298.15, **kw) -> float:
-    """Chemical potential at half coverage, located by bisection on simulated isotherms (for apparent
-    binding free energies: ΔG_app = −μ½ at 1 M standard state)."""
-    lo, hi = eps_kJ + min(0.0, graph.coordination.max() * w_kJ) - 20.0, eps_kJ + max(0.0, graph.coordination.max() * w_kJ) + 20.0
-    for _ in range(30):
-        mid = 0.5 * (lo + hi)
-        theta = isotherm(graph, [mid], eps_kJ, w_kJ, T_K, **kw).coverage[0]
-        lo, hi = (mid, hi) if theta < 0.5 else (lo, mid)
-        if hi - lo < 0.02:
-            break
-    return 0.5 * (lo + hi)
-
-
 def moves_per_second(graph: SiteGraph, n_moves: int = 20_000_000) -> float:
     """Attempted moves per second of the kernel on this graph (one core)."""
     import time

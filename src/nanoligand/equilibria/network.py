@@ -9,8 +9,8 @@ a metal, a ligand), computed exactly with fractions.
 Thermodynamics per reaction (products over reactants): ``K`` or ``dG_kJ`` at ``T_ref_K``, optional
 ``dH_kJ`` (van 't Hoff: ``ln K(T) = ln K(T_ref) − ΔH/R (1/T − 1/T_ref)``) and an optional solvent
 term: ``ΔG(solvent) = ΔG + solvent_slope_kJ · (E_T(30)(solvent) − E_T(30)(solvent_ref))`` with
-Reichardt's E_T(30) polarity (kcal/mol, ``data/solvents.yaml``) — a linear free-energy relation,
-the documented way the model lets polarity shift an equilibrium.
+Reichardt's E_T(30) polarity (kcal/mol, ``data/solvents.yaml``, read by :mod:`nanoligand.solvents`) — a
+linear free-energy relation, the documented way the model lets polarity shift an equilibrium.
 
 Examples
 --------
@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 from scipy.optimize import linprog
 
-from nanoligand.equilibria.solvents import solvent_polarity
+from nanoligand.solvents import polarity_ET30_kcal_mol
 from nanoligand.errors import InputError
 
 R_KJ = 8.314462618e-3  # kJ mol⁻¹ K⁻¹ (CODATA 2018)
@@ -76,7 +76,7 @@ class Reaction:
         """ln K at temperature ``T_K`` in ``solvent`` (van 't Hoff and the solvent term)."""
         dG = self.dG_kJ if self.dG_kJ is not None else -R_KJ * self.T_ref_K * math.log(self.K)
         if solvent is not None and self.solvent_slope_kJ:
-            dG += self.solvent_slope_kJ * (solvent_polarity(solvent) - solvent_polarity(self.solvent_ref))
+            dG += self.solvent_slope_kJ * (polarity_ET30_kcal_mol(solvent) - polarity_ET30_kcal_mol(self.solvent_ref))
         ln_k_ref = -dG / (R_KJ * self.T_ref_K)
         return ln_k_ref - self.dH_kJ / R_KJ * (1.0 / T_K - 1.0 / self.T_ref_K)
 
@@ -193,13 +193,6 @@ class ReactionNetwork:
         """Conserved totals (points × laws) of initial amounts (a mapping or points × species)."""
         c0 = self.initial(amounts) if isinstance(amounts, Mapping) else np.atleast_2d(amounts)
         return c0 @ self.conservation
-
-    def with_thermo(self, changes: Mapping[int, Mapping[str, float]]) -> "ReactionNetwork":
-        """A copy with new thermodynamics for some reactions (index → fields)."""
-        rs = list(self.reactions)
-        for j, ch in changes.items():
-            rs[j] = replace(rs[j], **ch)
-        return ReactionNetwork(rs, self.extra_species)
 
 
 def _conservation_laws(N: np.ndarray) -> np.ndarray:

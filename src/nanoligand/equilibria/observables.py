@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nanoligand.equilibria.model import Model, State
-from nanoligand.equilibria.solvents import viscosity_mPas
+from nanoligand.solvents import viscosity_mPas
 from nanoligand.errors import InputError
 
 K_B = 1.380649e-23  # J/K (SI, exact)

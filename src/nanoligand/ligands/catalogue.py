@@ -99,12 +99,6 @@ class Catalogue:
     sets: dict[str, frozenset[str]]
     functional: tuple[Query, ...]
 
-    def anchor_info(self, group: str) -> dict:
-        for q in self.anchors:
-            if q.name == group:
-                return q.info
-        raise KeyError(group)
-
 
 def _expand_sets(raw: dict[str, list[str]]) -> dict[str, frozenset[str]]:
     out: dict[str, frozenset[str]] = {}

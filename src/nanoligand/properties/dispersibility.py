@@ -11,9 +11,10 @@ ethanol; PEG longer than 100 units → water). Here:
 * solvents (``data/hansen_solvents.yaml``: Hansen's handbook values, 75 solvents) are ranked by the
   Hansen distance ``Ra = √(4 ΔδD² + ΔδP² + ΔδH²)``; RED = Ra/R0 when an interaction radius R0 is
   given (none is packaged for ligand shells);
-* each solvent gets a class from its own parameters — non-polar if δP ≤ 3.5 and δH ≤ 6, H-bonding if
-  δH ≥ 12, polar otherwise (this mapping of the seed's classes onto Hansen components is ours), and
-  the ranking of solvents in the shell's class comes first.
+* each solvent carries its class from :func:`nanoligand.solvents.solvent_class` (non-polar, polar,
+  very-polar, hbond, water: the same class the design engine uses); the solvents whose class falls in
+  the shell's Fig. 6 category (:func:`nanoligand.solvents.seed000_category`: very-polar counts as polar,
+  water as protic/ionic) are ranked first.
 
 Examples
 --------
@@ -24,39 +25,25 @@ Examples
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from rdkit import Chem
 
 from nanoligand.errors import InputError
-from nanoligand.tables import load_table
+from nanoligand.solvents import hansen_distance_MPa05, seed000_category, solvent_class, solvent_table
+
+# the ``solvents`` CLI command still imports ``solvent_class`` and ``solvent_table`` from this module; their home
+# is nanoligand.solvents (import them from there)
 
 #: the seed's representative solvents per class (seed 000 §3.1, Fig. 6)
 CLASS_SOLVENTS = {"non-polar": ["hexane", "toluene"], "polar": ["ethyl acetate", "butyl acetate"],
                   "hbond": ["ethanol"], "ionic": ["ethanol"], "water": ["water"]}
-_SOLVENT_KEY = {"hexane": "n-Hexane", "toluene": "Toluene", "ethyl acetate": "Ethyl acetate",
-                "butyl acetate": "n-Butyl acetate", "ethanol": "Ethanol", "water": "Water"}
-NONPOLAR_MAX_DP, NONPOLAR_MAX_DH, HBOND_MIN_DH = 3.5, 6.0, 12.0
+#: the Fig. 6 category of each shell class (seed 000 §3.1: "non-polar, polar, and protic/ionic")
+SHELL_CATEGORY = {"non-polar": "non-polar", "polar": "polar", "hbond": "protic/ionic", "ionic": "protic/ionic",
+                  "water": "protic/ionic"}
 #: group contribution is a small-molecule method: longer functional parts (a PEG of 100 units) get none
 GROUP_CONTRIBUTION_MAX_HEAVY = 60
-
-
-@lru_cache(maxsize=1)
-def solvent_table() -> dict[str, dict]:
-    return {k: dict(v) for k, v in load_table("hansen_solvents.yaml")["solvents"].items()}
-
-
-def solvent_class(rec: dict) -> str:
-    if rec["dP"] <= NONPOLAR_MAX_DP and rec["dH"] <= NONPOLAR_MAX_DH:
-        return "non-polar"
-    return "hbond" if rec["dH"] >= HBOND_MIN_DH else "polar"
-
-
-def hansen_distance(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
-    return math.sqrt(4 * (a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2 + (a[2] - b[2]) ** 2)
 
 
 @dataclass
@@ -152,12 +139,12 @@ def dispersibility(name_or_smiles: str, R0: float | None = None, top: int = 10) 
     ranking = []
     if hsp and hsp.get("dD") is not None:
         me = (hsp["dD"], hsp["dP"], hsp["dH"])
-        want = "hbond" if cls in ("hbond", "ionic", "water") else cls
+        want = SHELL_CATEGORY[cls]
         for name, rec in solvent_table().items():
-            ra = hansen_distance(me, (rec["dD"], rec["dP"], rec["dH"]))
+            ra = hansen_distance_MPa05(me, (rec["dD"], rec["dP"], rec["dH"]))
             sc = solvent_class(rec)
             ranking.append({"solvent": name, "Ra": round(ra, 2), "RED": round(ra / R0, 3) if R0 else None,
-                            "class": sc, "in_shell_class": sc == want})
+                            "class": sc, "in_shell_class": seed000_category(sc) == want})
         ranking.sort(key=lambda r: (not r["in_shell_class"], r["Ra"]))
         ranking = ranking[:top]
     else:
