@@ -72,9 +72,12 @@ def test_wurtzite_rod_families():
     census = cached_core("CdSe-wz", 4.0, "rod", "cation_rich").census
     fams = {f.family: f for f in census.facets}
     # the polar caps are different families; the six prism faces form one family, or two sets of
-    # three where the C3v-centred core gives them different atoms
+    # three where the 6_3 screw (shift c/2) leaves one more row on alternate faces at a cap. This rod,
+    # centred on the screw axis, has one: six faces of 66 atoms (72 and 74 on alternate triples when
+    # it was centred on an atom column)
     assert {"{10-10}", "{0001}", "{000-1}"} <= set(fams) <= {"{10-10}", "{-1010}", "{0001}", "{000-1}"}
     assert sum(f.n_faces for f in census.facets if f.family.endswith("10}")) == 6
+    assert fams["{10-10}"].n_faces == 6 and len(set(fams["{10-10}"].atoms_per_face)) == 1
     assert fams["{0001}"].n_faces == 1 and fams["{000-1}"].n_faces == 1
     # the prism is 3x longer than wide (default aspect), so its extent along c dominates
     ext = census.extent_nm

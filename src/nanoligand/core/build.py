@@ -5,7 +5,11 @@ The pipeline, each step vectorised over atoms:
 1. scale the shape so that its polyhedron (or sphere) has the volume of a sphere of the requested
    diameter;
 2. move every facet plane onto a real atomic layer allowed by the termination (e.g. a Pb layer for
-   seed-004 {111}); planes of one symmetry orbit see identical layer stacks, so symmetry is kept;
+   seed-004 {111}); planes of one symmetry orbit see identical layer stacks, so symmetry is kept.
+   Faceted shapes whose planes parallel to the c axis (prism faces) the centre's site group splits
+   into several orbits are recentred on the crystal's principal rotation or screw axis
+   (:func:`centred_lattice`): a wurtzite rod sits on its 6_3 axis, where the six {10-10} faces are
+   equivalent, not on an atom column (3-fold), where alternate faces end on different layers;
 3. cut the lattice sites inside, build the bond graph once (KD-tree), prune atoms with < 2 bonds;
 4. termination extras: charge balance by whole symmetry classes (``stoichiometric``), adatoms
    (``seed004``), Z-type cations on two-coordinate anions (``cation_rich_z``), H caps (``hydrogen``);
@@ -179,6 +183,7 @@ def build(material: str | Material, diameter_nm: float, shape: str | None = None
     if shape is None:
         shape = "wulff" if facet_energies else mat.default_shape
     sh = make_shape(shape, lattice, facet_energies=facet_energies, ratio=ratio, aspect=aspect)
+    lattice = centred_lattice(sh, lattice)
     term = get_termination(termination, mat)
     _check_shape_for_termination(sh, term, lattice)
 
@@ -199,6 +204,69 @@ def build(material: str | Material, diameter_nm: float, shape: str | None = None
         pos, site, cn, kind = _add_hydrogen(pos, site, cn, kind, lattice)
     atoms = _to_atoms(pos, site, cn, kind, lattice)
     return Core(mat, sh, term, d, atoms, normals, outer, spacing, gap, lattice)
+
+
+def centred_lattice(sh: Shape, lattice: Lattice) -> Lattice:
+    """The lattice centred for ``sh``: the material's centre, or the nearest point on the principal
+    (highest-order) rotation or screw axis along c where that makes more of the shape's planes
+    equivalent.
+
+    Planes parallel to the axis are equivalent when an operation that keeps the axis line (a screw
+    included, :meth:`Lattice.axial_ops`) maps one onto the other at the same target distance: they
+    then see the same layer stack and are cut at the same layer. On wurtzite's default centre, an
+    atom column (3-fold axis, site group C3v), the six {10-10} planes form two sets of three whose
+    layer stacks differ (layers at 0, d/3, d, 4d/3 ... along one normal, 0, 2d/3, d, 5d/3 ... along
+    the opposite one), so alternate faces end at different layers and carry different atoms. On the
+    6_3 axis through the hexagonal channel, (0, 0, z), also C3v, every normal sees layers at d/3,
+    2d/3, 4d/3 ... and the screw maps each face onto the next: all six are cut alike.
+    Only prisms move (rods, platelets, Wulff shapes of prism and basal faces: every plane parallel
+    or normal to the axis); a screw shifts an inclined (pyramidal) plane by a fraction of a layer,
+    so no centre makes those equivalent and they keep the material's centre. The move is kept only
+    if the site group does not shrink and the number of plane classes falls, so cubic and
+    tetragonal cores (whose side faces are already one orbit) keep their centre.
+    """
+    if sh.is_sphere or len(sh.normals) == 0:
+        return lattice
+    axis = lattice.cell[2] / np.linalg.norm(lattice.cell[2])
+    along = np.abs(sh.normals @ axis)
+    side = along < 1e-8
+    if side.sum() < 2 or not np.all(side | (along > 1 - 1e-8)):
+        return lattice
+    before = _cut_classes(sh.normals, lattice, sh.weights, axis)
+    if len(np.unique(before[side])) == 1:
+        return lattice
+    centre = lattice.axis_centre(axis)
+    if centre is None:
+        return lattice
+    moved = lattice_of(lattice.material, centre)
+    after = _cut_classes(sh.normals, moved, sh.weights, axis)
+    if len(moved.site_group) >= len(lattice.site_group) and after.max() < before.max():
+        return moved
+    return lattice
+
+
+def _cut_classes(normals: np.ndarray, lattice: Lattice, target: np.ndarray,
+                 axis: np.ndarray | None = None) -> np.ndarray:
+    """Classes of planes cut at the same layer: orbits of the site group (the whole plane set, with
+    distances), merged for planes parallel to ``axis`` (default c) that an axial operation (screw
+    axes included) maps onto each other at equal target distance. Labels 0, 1, ... in order of
+    first appearance."""
+    label = plane_orbits(normals, lattice.site_group, target)
+    if axis is None:
+        axis = lattice.cell[2] / np.linalg.norm(lattice.cell[2])
+    side = np.nonzero(np.abs(normals @ axis) < 1e-8)[0]
+    if len(side) < 2:
+        return label
+    for op in lattice.axial_ops(axis):
+        cos = (normals[side] @ op.T) @ normals[side].T  # image of plane a against plane b
+        for ia, ib in zip(*np.nonzero(cos > 1 - 1e-6)):
+            a, b = side[ia], side[ib]
+            if abs(target[a] - target[b]) < 1e-3 and label[a] != label[b]:
+                label[label == label[b]] = label[a]
+    _, first, inverse = np.unique(label, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first)] = np.arange(len(first))
+    return rank[inverse.ravel()]
 
 
 def _check_shape_for_termination(sh: Shape, term: Termination, lattice: Lattice) -> None:
@@ -238,7 +306,7 @@ def _candidate_cuts(sh: Shape, term: Termination, lattice: Lattice,
     target = sh.weights * scale
     if term.outer_layer == "any":
         return [(target, target)]
-    orbit = plane_orbits(sh.normals, lattice.site_group, target)
+    orbit = _cut_classes(sh.normals, lattice, target)
     adatom = _family_mask(sh.normals, term.adatom_family, lattice)
     options = []
     for o in range(orbit.max() + 1):

@@ -12,7 +12,14 @@ the questions the core builder asks, all vectorised:
   that map the lattice onto itself (Oh for rock salt, Td for zinc blende and diamond, C3v for
   wurtzite);
 * the stack of atomic layers along a plane normal (:meth:`Lattice.layers`), used to place facets on
-  real atomic planes and to pick their termination.
+  real atomic planes and to pick their termination;
+* the operations that keep an axis through the centre, screw axes included
+  (:meth:`Lattice.axial_ops`), and the nearest point on the crystal's principal rotation or screw
+  axis (:meth:`Lattice.axis_centre`): a wurtzite rod is centred on the 6_3 screw axis, where its six
+  prism faces are equivalent, not on an atom column (a 3-fold axis), where they alternate.
+
+The centre is the material's ``center_frac`` (its first site unless given) or, for
+``lattice_of(material, center_frac)``, any other point.
 
 Examples
 --------
@@ -88,7 +95,7 @@ class LayerStack:
 class Lattice:
     """A material's bulk lattice with bonds, symmetry and layers (see module docstring)."""
 
-    def __init__(self, material: Material):
+    def __init__(self, material: Material, center_frac: tuple[float, float, float] | None = None):
         self.material = material
         cell_atoms = material.unit_cell
         self.cell = np.array(cell_atoms.cell.array, dtype=float)
@@ -97,9 +104,12 @@ class Lattice:
         symbols = cell_atoms.get_chemical_symbols()
         self.site_types = np.array([self.elements.index(s) for s in symbols], dtype=np.int64)
         self.charges = np.array([material.charges.get(e, 0) for e in self.elements], dtype=np.int64)
-        self.center = np.asarray(material.center_frac, dtype=float) @ self.cell
+        self.center_frac = np.asarray(material.center_frac if center_frac is None else center_frac, dtype=float)
+        self.center = self.center_frac @ self.cell
         sg = Spacegroup(material.spacegroup, material.setting)
         self._centering = np.asarray(sg.subtrans, dtype=float)
+        rot, trans = sg.get_op()  # every operation (centring translations included), fractional
+        self._ops_frac = (np.asarray(rot, dtype=float), np.asarray(trans, dtype=float))
         self.point_group = _cartesian_point_group(sg, self.cell)
         self.laue_group = _unique_ops(np.concatenate([self.point_group, -self.point_group]))
         self.cutoff = self._bond_cutoffs()
@@ -210,6 +220,62 @@ class Lattice:
         inside = np.einsum("ij,ij->i", pos, pos) <= radius_A * radius_A + _TOL
         return pos[inside], site[inside]
 
+    def axial_ops(self, axis: np.ndarray) -> np.ndarray:
+        """Cartesian rotations of the space-group operations that, about the centre, map the line
+        through it along ``axis`` (unit vector) onto itself and move only along it: the site group's
+        operations that keep the axis, plus the screw axes and glide planes that contain it.
+
+        They map planes parallel to the axis onto each other at unchanged distance from it, with
+        identical layer stacks (on wurtzite's 6_3 axis the six {10-10} prism planes are one such set;
+        the finite prism's caps are not, as the screw also moves along c)."""
+        axis = np.asarray(axis, float) / np.linalg.norm(axis)
+        rot, trans = self._ops_frac
+        ct, ct_inv = self.cell.T, np.linalg.inv(self.cell.T)
+        shifts = np.stack(np.meshgrid(*[np.arange(-1, 2)] * 3, indexing="ij"), -1).reshape(-1, 3)
+        keep = []
+        for r, t in zip(rot, trans):
+            r_cart = ct @ r @ ct_inv
+            if not (np.allclose(r_cart @ axis, axis, atol=1e-6) or np.allclose(r_cart @ axis, -axis, atol=1e-6)):
+                continue
+            tau = r @ self.center_frac + t - self.center_frac
+            tau = (tau - np.round(tau))[None, :] + shifts  # the centre's image, modulo the lattice
+            tau_cart = tau @ self.cell
+            perp = tau_cart - np.outer(tau_cart @ axis, axis)
+            if np.min(np.linalg.norm(perp, axis=1)) < 1e-6:
+                keep.append(np.round(r_cart, 10))
+        return _unique_ops(np.array(keep))
+
+    def axis_centre(self, axis: np.ndarray) -> np.ndarray | None:
+        """Fractional coordinates of the point nearest the centre, in the plane through it normal to
+        ``axis``, that lies on a rotation or screw axis of the highest order parallel to ``axis``
+        (wurtzite: the 6_3 axis through the hexagonal channel, a/√3 from an atom column); the centre
+        itself if it already lies on one; None if no proper rotation keeps the axis."""
+        axis = np.asarray(axis, float) / np.linalg.norm(axis)
+        rot, trans = self._ops_frac
+        ct, ct_inv = self.cell.T, np.linalg.inv(self.cell.T)
+        perp = np.eye(3) - np.outer(axis, axis)
+        cells = np.stack(np.meshgrid(*[np.arange(-2, 3)] * 3, indexing="ij"), -1).reshape(-1, 3)
+        best: tuple[int, float, tuple[float, ...]] | None = None
+        for r, t in zip(rot, trans):
+            r_cart = ct @ r @ ct_inv
+            if np.allclose(r_cart, np.eye(3)) or np.linalg.det(r_cart) < 0 or \
+                    not np.allclose(r_cart @ axis, axis, atol=1e-6):
+                continue
+            order = next(k for k in range(2, 7) if np.allclose(np.linalg.matrix_power(r_cart, k), np.eye(3)))
+            # R (C + q) + t = C + q + tau axis + L  ->  (I - R) q = perp (R C + t - C - L), q normal to the axis
+            image = (r @ self.center_frac + t - self.center_frac)[None, :] - cells
+            rhs = (image @ self.cell) @ perp.T
+            q = rhs @ np.linalg.pinv(np.eye(3) - r_cart).T
+            q = q @ perp.T
+            for qi in q:
+                key = (-order, round(float(np.linalg.norm(qi)), 6), tuple(np.round(qi, 6)))
+                if best is None or key < best:
+                    best = key
+        if best is None:
+            return None
+        frac = np.round(self.center_frac + np.asarray(best[2]) @ np.linalg.inv(self.cell), 6)
+        return frac - np.floor(frac)  # in the home cell: (0, 0, z) for wurtzite
+
     def period_along(self, normal: np.ndarray) -> float:
         """Repeat distance of the lattice along a unit normal (Bravais interplanar spacing)."""
         r = np.arange(-4, 5)
@@ -265,11 +331,13 @@ def _unique_ops(ops: np.ndarray) -> np.ndarray:
     return ops[np.sort(idx)]
 
 
-def lattice_of(material: str | Material) -> Lattice:
-    """The (cached) :class:`Lattice` of a material given by name or record."""
-    return _lattice(get(material).key)
+def lattice_of(material: str | Material, center_frac=None) -> Lattice:
+    """The (cached) :class:`Lattice` of a material given by name or record, centred on the material's
+    ``center_frac`` or on the fractional point given."""
+    center = None if center_frac is None else tuple(round(float(x), 9) for x in center_frac)
+    return _lattice(get(material).key, center)
 
 
 @cache
-def _lattice(key: str) -> Lattice:
-    return Lattice(get(key))
+def _lattice(key: str, center: tuple[float, float, float] | None = None) -> Lattice:
+    return Lattice(get(key), center)

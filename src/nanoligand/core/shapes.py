@@ -15,7 +15,8 @@ shape                         planes
                               *signed* where the crystal has no inversion ({111} ≠ {-1-1-1} in ZB)
 ``rod`` / ``platelet``        side planes ({10-10} on hexagonal lattices, {100} on cubic/tetragonal
                               ones) and two caps normal to the unique axis (c or [001]); ``aspect`` =
-                              length/width for rods, width/thickness for platelets
+                              length/width for rods, width/thickness for platelets; the builder
+                              centres hexagonal prisms on the 6_3 screw axis (six equivalent sides)
 ============================  ====================================================================
 
 Examples
