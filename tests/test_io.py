@@ -12,7 +12,7 @@ from ase.io import read
 from nanoligand import InputError, OutputError
 from nanoligand import io as nio
 
-from .conftest import cached_core
+from tests.conftest import cached_core
 
 
 @pytest.mark.parametrize("suffix", [".xyz", ".extxyz", ".pdb", ".cif"])

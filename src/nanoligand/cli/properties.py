@@ -131,7 +131,8 @@ def solvents_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Which solvents a ligand shell disperses in: seed-000 class and a Hansen ranking."""
-    from nanoligand.properties.dispersibility import dispersibility, solvent_class, solvent_table
+    from nanoligand.properties.dispersibility import dispersibility
+    from nanoligand.solvents import solvent_class, solvent_table
 
     if list_all:
         rows = [{"solvent": k, **{c: v[c] for c in ("dD", "dP", "dH", "V_cm3_mol")}, "aliases": v.get("aliases", []),

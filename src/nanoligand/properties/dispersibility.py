@@ -33,9 +33,6 @@ from rdkit import Chem
 from nanoligand.errors import InputError
 from nanoligand.solvents import hansen_distance_MPa05, seed000_category, solvent_class, solvent_table
 
-# the ``solvents`` CLI command still imports ``solvent_class`` and ``solvent_table`` from this module; their home
-# is nanoligand.solvents (import them from there)
-
 #: the seed's representative solvents per class (seed 000 §3.1, Fig. 6)
 CLASS_SOLVENTS = {"non-polar": ["hexane", "toluene"], "polar": ["ethyl acetate", "butyl acetate"],
                   "hbond": ["ethanol"], "ionic": ["ethanol"], "water": ["water"]}

@@ -26,7 +26,7 @@ from nanoligand.design.score import score
 from nanoligand.design.screen import Interrupted, screen
 from nanoligand.errors import InputError
 
-CASES = Path(__file__).parent / "data" / "design_cases.yaml"
+CASES = Path(__file__).parents[1] / "data" / "design_cases.yaml"
 OLEATE = "CCCCCCCC/C=C\\CCCCCCCC(=O)[O-]"
 OLEYLAMINE = "CCCCCCCC/C=C\\CCCCCCCCN"
 DODECANETHIOL = "CCCCCCCCCCCCS"

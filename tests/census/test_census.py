@@ -10,7 +10,7 @@ import pytest
 
 from nanoligand.surface import ROLES
 
-from .conftest import cached_core
+from tests.conftest import cached_core
 
 REQUIRED_KEYS = {"material", "shape", "termination", "diameter_nm", "n_atoms", "composition",
                  "cation_anion_ratio", "net_charge", "x_ligands_for_neutrality", "surface_area_nm2", "facets"}

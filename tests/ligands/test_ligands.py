@@ -18,7 +18,7 @@ from nanoligand.ligands.classify import classify
 from nanoligand.ligands.hansen import hansen_parameters
 from nanoligand.ligands.hsab import pearson_hardness, surface_acid
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 LABELLED = list(csv.DictReader(open(DATA / "ligands_labelled.csv", encoding="utf-8")))
 
 
@@ -296,7 +296,7 @@ def test_batch_matches_single_ligands():
         assert row["groups"] == ";".join(dict.fromkeys(lig.groups))
 
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
 from ligand_smiles import ANCHORS, LINKERS, TAILS  # noqa: E402
 
 

@@ -11,7 +11,7 @@ from nanoligand import ChemistryError, GeometryError, InputError, build
 from nanoligand.core.build import KIND_ADATOM, KIND_CAPPING
 from nanoligand.core.lattice import lattice_of
 
-from .conftest import cached_core
+from tests.conftest import cached_core
 
 
 @pytest.mark.parametrize("material,shape,term,bulk_cn", [

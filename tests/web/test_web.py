@@ -25,7 +25,7 @@ def pbs_report(tmp_path_factory):
     from pathlib import Path
 
     out = tmp_path_factory.mktemp("report") / "study.html"
-    spec = Path(__file__).parents[1] / "examples" / "pbs_seed004_study.yaml"
+    spec = Path(__file__).parents[2] / "examples" / "pbs_seed004_study.yaml"
     result = write_report(spec, out)
     return result, out.read_text(encoding="utf-8")
 
