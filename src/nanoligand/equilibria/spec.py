@@ -35,7 +35,7 @@ from nanoligand.errors import InputError
 from nanoligand.tables import load_table
 
 PRESETS = tuple(load_table("equilibria.yaml"))  #: built-in models, each with the materials it describes
-JOB_KEYS = {"preset", "options", "model", "experiment", "fit"}
+PRESET_OPTIONS = {"diameter_nm", "conc_M", "solvent", "T_K"}  #: what a packaged model's ``options`` may set
 
 
 @dataclass
@@ -52,14 +52,7 @@ class Job:
                                                                         np.ndarray | None]]:
         """The data to fit: every ``fit.datasets`` entry (``csv`` + ``experiment``), and ``csv_path`` read
         as a measurement of the job's own experiment; an :class:`InputError` if there is none."""
-        from nanoligand.spec import parse_experiment
-
-        out = []
-        for k, d in enumerate(self.fit.get("datasets") or []):
-            if not isinstance(d, Mapping) or "csv" not in d or "experiment" not in d:
-                raise InputError(f"fit.datasets.{k}: needs 'csv' and 'experiment'")
-            exp = parse_experiment(d["experiment"]).model_dump(exclude_none=True)
-            out.append((exp, *read_csv(self.base / str(d["csv"]))))
+        out = [(dict(d["experiment"]), *read_csv(self.base / d["csv"])) for d in self.fit.get("datasets", [])]
         if csv_path is not None:
             if not self.experiment:
                 raise InputError("a CSV on the command line needs an 'experiment' in the spec")
@@ -70,7 +63,9 @@ class Job:
 
 
 def load_job(spec: Mapping[str, Any] | str | Path) -> Job:
-    """A job from a mapping or a YAML file (module docstring)."""
+    """A job from a mapping or a YAML file, checked against :class:`nanoligand.spec.Job` (module docstring)."""
+    from nanoligand.spec import Job as JobSchema, checked
+
     base = Path(".")
     if isinstance(spec, (str, Path)):
         from nanoligand.io import read_yaml
@@ -79,31 +74,24 @@ def load_job(spec: Mapping[str, Any] | str | Path) -> Job:
         spec = read_yaml(path)
         base = path.parent
     if not isinstance(spec, Mapping):
-        raise InputError("an equilibrium spec is a mapping with 'preset' or 'model'")
-    unknown = set(spec) - JOB_KEYS
-    if unknown:
-        raise InputError(f"unknown key(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(JOB_KEYS))}")
-    if ("preset" in spec) == ("model" in spec):
+        raise InputError("an equilibrium job is a mapping with 'preset' or 'model'")
+    job = checked(JobSchema, dict(spec))
+    if (job.preset is None) == (job.model is None):
         raise InputError("give exactly one of 'preset' (built-in model) or 'model' (a custom one)")
-    if "preset" in spec:
-        if spec["preset"] not in PRESETS:
-            raise InputError(f"unknown preset {spec['preset']!r}; built in: {', '.join(PRESETS)}")
+    if job.preset is not None:
+        if job.preset not in PRESETS:
+            raise InputError(f"preset: unknown {job.preset!r}; built in: {', '.join(PRESETS)}")
         from nanoligand.equilibria.presets import seed004_pbs
 
-        opts = dict(spec.get("options") or {})
-        bad = set(opts) - {"diameter_nm", "conc_M", "solvent", "T_K"}
+        bad = set(job.options) - PRESET_OPTIONS
         if bad:
-            raise InputError(f"unknown preset option(s) {', '.join(sorted(bad))}")
-        model = seed004_pbs(**opts)
+            raise InputError(f"options: unknown {', '.join(sorted(bad))}; a preset takes {', '.join(sorted(PRESET_OPTIONS))}")
+        model = seed004_pbs(**job.options)
     else:
-        model = Model.from_spec(spec["model"])
-    from nanoligand.spec import parse_experiment
-
-    experiment = parse_experiment(spec["experiment"]).model_dump(exclude_none=True) if spec.get("experiment") else {}
-    fit = spec.get("fit") or {}
-    if not isinstance(fit, Mapping):
-        raise InputError("fit: a mapping with 'parameters' (and 'datasets')")
-    return Job(model, experiment, dict(fit), base)
+        model = Model.from_spec(job.model)
+    experiment = job.experiment.model_dump(exclude_none=True) if job.experiment else {}
+    fit = job.fit.model_dump(exclude_none=True) if job.fit else {}
+    return Job(model, experiment, fit, base)
 
 
 def read_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
