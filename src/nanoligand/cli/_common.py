@@ -111,3 +111,17 @@ def emit(d: Mapping[str, Any], as_json: bool, title: str, files: Mapping[str, li
         return
     out.print(key_value_table((readable(k, v) for k, v in d.items()), title))
     wrote(p for paths in (files or {}).values() for p in paths)
+
+
+def json_option(what: str = "the result") -> Any:
+    """The ``--json`` flag of a command (print ``what`` as JSON instead of tables)."""
+    import typer
+
+    return typer.Option(False, "--json", help=f"Print {what} as JSON.")
+
+
+def output_option(what: str) -> Any:
+    """The repeatable ``-o/--output`` option; ``what`` says which suffixes write what."""
+    import typer
+
+    return typer.Option([], "--output", "-o", help=f"Write {what}; repeatable, the suffix picks the format.")

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from nanoligand.cli._common import out
+from nanoligand.cli._common import json_option, out, output_option
 from nanoligand.errors import InputError
 from nanoligand.io import check_writable, read_yaml
 from nanoligand.materials import available, get
@@ -59,10 +59,9 @@ def build(
                                         "literature shell) or a YAML recipe file."),
     allow_invalid: bool = typer.Option(False, "--allow-invalid", help="Keep (and write) a capped model that "
                                        "fails validation; the manifest (.json) lists the failed rules."),
-    output: List[str] = typer.Option([], "--output", "-o", help="Write the model (.xyz .extxyz .pdb .cif) or "
-                                     "the manifest (.json: census, shell, composition, validation); repeatable."),
-    as_json: bool = typer.Option(False, "--json", help="Print the manifest (census, shell, composition, "
-                                 "validation) as JSON."),
+    output: List[str] = output_option("the model (.xyz .extxyz .pdb .cif) or the manifest (.json: census, "
+                                      "shell, composition, validation)"),
+    as_json: bool = json_option("the manifest (census, shell, composition, validation)"),
 ) -> None:
     """Build a nanocrystal core, optionally cap it with a ligand shell, and print its census.
 
@@ -178,7 +177,7 @@ def validate(
     path: str = typer.Argument(..., help="Model file: .pdb, .extxyz, .xyz or .cif (nanoligand's or any tool's)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the full report (.json): rules, "
                                          "one row per ligand, a summary per facet."),
-    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON (rules, facets, species)."),
+    as_json: bool = json_option("the report (rules, facets, species)"),
     ligands: bool = typer.Option(False, "--ligands", help="Also list every ligand (binding mode, donors, "
                                  "distances, deviations)."),
 ) -> None:
@@ -228,7 +227,7 @@ def _print_validation(report, show_ligands: bool) -> None:
 
 
 @app.command()
-def materials(as_json: bool = typer.Option(False, "--json", help="Print the records as JSON.")) -> None:
+def materials(as_json: bool = json_option("the records")) -> None:
     """List the built-in materials with their structure, band gap and sources."""
     records = [get(k).summary(density=as_json) for k in available()]
     if as_json:

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from nanoligand import plotting
-from nanoligand.cli._common import out, outputs, print_json, wrote
+from nanoligand.cli._common import json_option, out, output_option, outputs, print_json, wrote
 from nanoligand.errors import InputError
 from nanoligand.io import write_json, write_text
 from nanoligand.plotting import PLOT_SUFFIXES
@@ -19,11 +19,9 @@ app = typer.Typer(rich_markup_mode=None)
 def titrate_cmd(
     spec: str = typer.Argument(..., help="YAML job: 'preset: seed004' or a custom 'model', optionally an "
                                "'experiment' (see docs/equilibria.md)."),
-    kind: Optional[str] = typer.Option(None, "--kind", help="titration (default), itc, dilution or solvents; "
-                                       "default: the spec's experiment."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="titration, itc, dilution or solvents (default: the job's)."),
     add: Optional[str] = typer.Option(None, "--add", help="Species added (titration, itc), e.g. OAH."),
-    equivalents: Optional[str] = typer.Option(None, "--equivalents", help="Titration points START:STOP:N or a "
-                                              "comma list (default 0:100:11)."),
+    equivalents: Optional[str] = typer.Option(None, "--equivalents", help="Titration points, START:STOP:N or a list."),
     per: Optional[str] = typer.Option(None, "--per", help="Equivalents per dot (default), M, or bound:UNIT."),
     titrant_M: Optional[float] = typer.Option(None, "--titrant-M", help="Titrant concentration, M: the added "
                                               "volume dilutes the sample."),
@@ -35,9 +33,8 @@ def titrate_cmd(
     syringe_M: Optional[float] = typer.Option(None, "--syringe-M", help="ITC syringe concentration, M "
                                               "(default 0.001)."),
     cell_mL: Optional[float] = typer.Option(None, "--cell-mL", help="ITC cell volume, mL (default 1.4)."),
-    output: List[str] = typer.Option([], "--output", "-o", help="Write the curve: .csv (x, y), .json, or a "
-                                     "plot .png/.pdf/.svg; repeatable."),
-    as_json: bool = typer.Option(False, "--json", help="Print the curve as JSON."),
+    output: List[str] = output_option("the curve: .csv (x, y), .json, or a plot .png/.pdf/.svg"),
+    as_json: bool = json_option("the curve"),
 ) -> None:
     """Simulate a titration, ITC run, dilution or solvent swap on an equilibrium model."""
     from nanoligand.equilibria.runs import run
@@ -78,7 +75,7 @@ def fit_cmd(
     spec: str = typer.Argument(..., help="YAML job with a 'fit' section (parameters; datasets or one experiment)."),
     data: Optional[str] = typer.Argument(None, help="CSV (x, y[, sigma]) for the spec's experiment."),
     bootstrap: int = typer.Option(0, "--bootstrap", help="Residual-bootstrap refits for 95 % intervals."),
-    as_json: bool = typer.Option(False, "--json", help="Print the fit as JSON."),
+    as_json: bool = json_option("the fit"),
 ) -> None:
     """Fit K/ΔG, ΔH or site counts of an equilibrium model to measured curves."""
     from nanoligand.equilibria.fit import fit, parameter_unit

@@ -25,7 +25,7 @@ import typer
 from rich.table import Table
 
 from nanoligand import plotting
-from nanoligand.cli._common import emit, fmt, out, outputs, print_json
+from nanoligand.cli._common import emit, fmt, json_option, out, output_option, outputs, print_json
 from nanoligand.errors import InputError
 from nanoligand.plotting import PLOT_SUFFIXES
 
@@ -41,7 +41,7 @@ def size_cmd(
                                                "given (the output names it): gives the concentration."),
     path_cm: float = typer.Option(1.0, "--path-cm", help="Cuvette path length (cm)."),
     curve: Optional[str] = typer.Option(None, "--curve", help="Sizing curve (e.g. yu2003, jasieniak2009)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = json_option(),
 ) -> None:
     """Size from the first-exciton wavelength (or the reverse), ε, and concentration from absorbance."""
     from nanoligand.properties.optics import concentration_M, size_from_wavelength, wavelength_from_size
@@ -66,9 +66,8 @@ def spectrum_cmd(
     material: str = typer.Option(..., "--material", "-m", help="Material of the dots."),
     path_cm: float = typer.Option(1.0, "--path-cm", help="Cuvette path length, cm."),
     curve: Optional[str] = typer.Option(None, "--curve", help="Sizing curve (default: the material's first)."),
-    output: List[str] = typer.Option([], "--output", "-o", help="Write the spectrum with the peak marked "
-                                     "(.png/.pdf/.svg) or the result (.json)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    output: List[str] = output_option("the spectrum with the peak marked (.png/.pdf/.svg) or the result (.json)"),
+    as_json: bool = json_option("the result"),
 ) -> None:
     """First excitonic peak of an absorbance spectrum → diameter, dispersion and concentration."""
     from nanoligand.equilibria.spec import read_csv
@@ -96,9 +95,9 @@ def levels_cmd(
     coverage: float = typer.Option(3.0, "--coverage-per-nm2", help="Ligands per nm² for the dipole shift."),
     epsilon: Optional[float] = typer.Option(None, "--epsilon", help="Effective dielectric constant of the ligand "
                                             "layer, dimensionless (none is packaged; without it a sweep is shown)."),
-    output: List[str] = typer.Option([], "--output", "-o", help="Alignment diagram (.png/.pdf/.svg; needs "
-                                     "absolute edges) or the result (.json)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    output: List[str] = output_option("the alignment diagram (.png/.pdf/.svg; needs absolute edges) or the "
+                                      "result (.json)"),
+    as_json: bool = json_option("the result"),
 ) -> None:
     """Band gap and band-edge shifts versus size, with a ligand-dipole shift and device layers."""
     from nanoligand.properties.levels import band_edges, dipole_shift_report, layers
@@ -128,7 +127,7 @@ def solvents_cmd(
     r0: Optional[float] = typer.Option(None, "--r0-MPa05", help="Hansen interaction radius R0, MPa½, for RED "
                                        "(none is packaged)."),
     list_all: bool = typer.Option(False, "--list", help="List the packaged solvents (Hansen parameters)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    as_json: bool = json_option("the result"),
 ) -> None:
     """Which solvents a ligand shell disperses in: seed-000 class and a Hansen ranking."""
     from nanoligand.properties.dispersibility import dispersibility
@@ -171,9 +170,8 @@ def color_cmd(
     fwhm: Optional[float] = typer.Option(None, "--fwhm-nm", help="Emission full width at half maximum, nm."),
     spectrum: Optional[str] = typer.Option(None, "--spectrum", help="Emission spectrum CSV (wavelength nm, "
                                            "intensity) instead."),
-    output: List[str] = typer.Option([], "--output", "-o", help="CIE 1931 diagram with the point "
-                                     "(.png/.pdf/.svg) or the result (.json)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    output: List[str] = output_option("the CIE 1931 diagram with the point (.png/.pdf/.svg) or the result (.json)"),
+    as_json: bool = json_option("the result"),
 ) -> None:
     """CIE 1931 xy, dominant wavelength, purity and distance to Rec.2020 of an emitter."""
     from nanoligand.properties.colour_ import chromaticity, chromaticity_of_band
@@ -202,7 +200,7 @@ def qled_cmd(
     qd: Optional[str] = typer.Option(None, "--qd", help="QD material (substring)."),
     min_eqe: Optional[float] = typer.Option(None, "--min-eqe-pct", min=0, help="Lowest external quantum "
                                             "efficiency, %."),
-    as_json: bool = typer.Option(False, "--json", help="Print the records as JSON."),
+    as_json: bool = json_option("the records"),
 ) -> None:
     """Seed 001 Table 2: inorganic-ligand QLED records with CIE points."""
     from nanoligand.properties.colour_ import query_qled
@@ -226,7 +224,7 @@ def spacing_cmd(
     interdigitated: bool = typer.Option(False, "--interdigitated", help="Chains of the two shells interdigitate."),
     linker: str = typer.Option("alkane", "--linker", help="β for the coupling: alkane, oligophenylene, "
                                "pbse_nc_film_alkanedithiol."),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    as_json: bool = json_option("the result"),
 ) -> None:
     """Inter-dot spacing set by a ligand and the relative tunnelling coupling exp(−β d)."""
     from nanoligand.properties.transport import beta_per_A, bridges, coupling, ligand_extent_nm, spacing_nm
@@ -251,7 +249,7 @@ def fret_cmd(
                                              "--ligand: sets the distance)."),
     ligand_name: Optional[str] = typer.Option(None, "--ligand", "-l", help="Ligand carrying the acceptor (sets "
                                               "the distance with --diameter-nm)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    as_json: bool = json_option("the result"),
 ) -> None:
     """Förster overlap, R₀ and transfer efficiency; the distance given or set by the shell."""
     from nanoligand.equilibria.spec import read_csv
@@ -290,7 +288,7 @@ def composition_cmd(
                                               "its name in the model)."),
     ligand_mass: Optional[float] = typer.Option(None, "--ligand-mass-g-mol", help="Ligand molar mass, g/mol."),
     model: Optional[str] = typer.Option(None, "--model", help="JSON manifest of a capped model to cross-check."),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    as_json: bool = json_option("the result"),
 ) -> None:
     """Ligands and atoms per dot from ¹H NMR, TGA and ICP-OES, cross-checked against a capped model."""
     from nanoligand.properties import composition as comp
