@@ -64,3 +64,22 @@ def bond_graph(positions: np.ndarray, types: np.ndarray, cutoff: np.ndarray) -> 
     lim = cutoff[types[i], types[j]]
     keep = d2 <= lim * lim
     return BondGraph(len(positions), i[keep].astype(np.int64), j[keep].astype(np.int64))
+
+
+def csr_neighbours(n: int, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Neighbour lists of ``n`` atoms from undirected ``pairs`` (k, 2) in compressed-row form:
+    the neighbours of atom ``a`` are ``indices[indptr[a]:indptr[a + 1]]`` (for numba kernels).
+
+    Examples
+    --------
+    >>> indptr, indices = csr_neighbours(3, np.array([[0, 1], [1, 2]]))
+    >>> indices[indptr[1]:indptr[2]].tolist()
+    [0, 2]
+    """
+    if len(pairs) == 0:
+        return np.zeros(n + 1, np.int64), np.zeros(0, np.int64)
+    a = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    b = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    order = np.argsort(a, kind="stable")
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(a, minlength=n))]).astype(np.int64)
+    return indptr, b[order].astype(np.int64)

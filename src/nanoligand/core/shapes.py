@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
@@ -135,58 +135,71 @@ def make_shape(name: str, lattice: Lattice, *, facet_energies: Mapping[str, floa
         raise InputError("facet energies define a Wulff shape: use --shape wulff with --facet-energy")
     if key not in SHAPES:
         raise InputError(f"unknown shape {name!r}; choose one of {', '.join(SHAPES)}")
-    mat = lattice.material
-    cubic_only = {"cube", "octahedron", "tetrahedron", "truncated-octahedron"}
-    if key in cubic_only and lattice.crystal_system != "cubic":
-        raise InputError(f"shape {key!r} needs a cubic lattice; {mat.key} is not cubic "
+    if key in CUBIC_ONLY and lattice.crystal_system != "cubic":
+        raise InputError(f"shape {key!r} needs a cubic lattice; {lattice.material.key} is not cubic "
                          "(use sphere, wulff, rod or platelet)")
+    return _BUILDERS[key](key, lattice, facet_energies=facet_energies, ratio=ratio, aspect=aspect)
+
+
+CUBIC_ONLY = {"cube", "octahedron", "tetrahedron", "truncated-octahedron"}
+
+
+def _sphere(key: str, lattice: Lattice, **_: Any) -> Shape:
+    return Shape(key, np.zeros((0, 3)), np.zeros(0), np.zeros(0, int), (), {})
+
+
+def _one_family(hkl: Miller) -> Callable[..., Shape]:
+    def make(key: str, lattice: Lattice, **_: Any) -> Shape:
+        return _assemble(key, lattice, [(hkl, 1.0, lattice.laue_group)], {})
+    return make
+
+
+def _tetrahedron(key: str, lattice: Lattice, **_: Any) -> Shape:
+    mat = lattice.material
+    if mat.prototype != "zincblende":
+        raise InputError(f"a tetrahedron is the polar {{111}} shape of zinc blende; {mat.key} is {mat.prototype}")
+    return _assemble(key, lattice, [((1, 1, 1), 1.0, lattice.point_group)], {})
+
+
+def _truncated_octahedron(key: str, lattice: Lattice, ratio: float | None = None, **_: Any) -> Shape:
+    r = ARCHIMEDEAN_RATIO if ratio is None else float(ratio)
+    if not (1.0 / math.sqrt(3.0) < r < math.sqrt(3.0)):
+        raise InputError(f"truncated-octahedron ratio d100/d111 must lie in (0.577, 1.732) so that "
+                         f"both families are exposed; got {r:g}")
     laue = lattice.laue_group
-    if key == "sphere":
-        return Shape(key, np.zeros((0, 3)), np.zeros(0), np.zeros(0, int), (), {})
-    if key == "cube":
-        return _assemble(key, lattice, [((1, 0, 0), 1.0, laue)], {})
-    if key == "octahedron":
-        return _assemble(key, lattice, [((1, 1, 1), 1.0, laue)], {})
-    if key == "tetrahedron":
-        if mat.prototype != "zincblende":
-            raise InputError(f"a tetrahedron is the polar {{111}} shape of zinc blende; {mat.key} is "
-                             f"{mat.prototype}")
-        return _assemble(key, lattice, [((1, 1, 1), 1.0, lattice.point_group)], {})
-    if key == "truncated-octahedron":
-        r = ARCHIMEDEAN_RATIO if ratio is None else float(ratio)
-        if not (1.0 / math.sqrt(3.0) < r < math.sqrt(3.0)):
-            raise InputError(f"truncated-octahedron ratio d100/d111 must lie in (0.577, 1.732) so that "
-                             f"both families are exposed; got {r:g}")
-        return _assemble(key, lattice, [((1, 0, 0), r, laue), ((1, 1, 1), 1.0, laue)], {"ratio": r})
-    if key == "wulff":
-        if not facet_energies:
-            raise InputError("a Wulff shape needs facet energies, e.g. --facet-energy 100=1.0 "
-                             "--facet-energy 111=0.9")
-        fams = []
-        for text, gamma in facet_energies.items():
-            g = float(gamma)
-            if not math.isfinite(g) or g <= 0:
-                raise InputError(f"surface energy of {{{text}}} must be a positive number, got {gamma!r}")
-            fams.append((parse_miller(text, lattice.hexagonal), g, lattice.point_group))
-        shape = _assemble(key, lattice, fams, {"facet_energies": dict(facet_energies)})
-        poly = shape.unit_polyhedron()  # raises if the families do not close a polyhedron
-        keep = poly.exposed
-        return Shape(key, shape.normals[keep], shape.weights[keep], shape.family_index[keep],
-                     shape.families, shape.params)
-    # rods and platelets
+    return _assemble(key, lattice, [((1, 0, 0), r, laue), ((1, 1, 1), 1.0, laue)], {"ratio": r})
+
+
+def _wulff(key: str, lattice: Lattice, facet_energies: Mapping[str, float] | None = None, **_: Any) -> Shape:
+    if not facet_energies:
+        raise InputError("a Wulff shape needs facet energies, e.g. --facet-energy 100=1.0 "
+                         "--facet-energy 111=0.9")
+    fams = []
+    for text, gamma in facet_energies.items():
+        g = float(gamma)
+        if not math.isfinite(g) or g <= 0:
+            raise InputError(f"surface energy of {{{text}}} must be a positive number, got {gamma!r}")
+        fams.append((parse_miller(text, lattice.hexagonal), g, lattice.point_group))
+    shape = _assemble(key, lattice, fams, {"facet_energies": dict(facet_energies)})
+    keep = shape.unit_polyhedron().exposed  # raises if the families do not close a polyhedron
+    return Shape(key, shape.normals[keep], shape.weights[keep], shape.family_index[keep], shape.families,
+                 shape.params)
+
+
+def _prism(key: str, lattice: Lattice, aspect: float | None = None, **_: Any) -> Shape:
+    """Rods and platelets: side faces and two caps (hexagonal: {10-10} prism and the c axis)."""
+    mat = lattice.material
+    laue = lattice.laue_group
     default = 3.0 if key == "rod" else 4.0
     a = default if aspect is None else float(aspect)
     if not math.isfinite(a) or a < 1.0 or a > 50:
         raise InputError(f"aspect ratio must lie between 1 and 50 (rod: length/width, platelet: "
                          f"width/thickness); got {a:g}")
     cap = a if key == "rod" else 1.0 / a
-    if lattice.hexagonal:
-        side, axis = (1, 0, 0), (0, 0, 1)  # {10-10} prism, c axis
-    elif lattice.crystal_system in ("cubic", "tetragonal"):
-        side, axis = (1, 0, 0), (0, 0, 1)
-    else:
+    if not (lattice.hexagonal or lattice.crystal_system in ("cubic", "tetragonal")):
         raise InputError(f"rods and platelets need a cubic, tetragonal or hexagonal lattice; "
                          f"{mat.key} is space group {mat.spacegroup}")
+    side, axis = (1, 0, 0), (0, 0, 1)  # hexagonal: the {10-10} prism and the c axis
     c_axis = normal_of(axis, lattice.cell)
     n_side, _ = expand_family(side, laue, lattice.cell)
     n_side = n_side[np.abs(n_side @ c_axis) < 1e-8]
@@ -196,3 +209,11 @@ def make_shape(name: str, lattice: Lattice, *, facet_energies: Mapping[str, floa
     hexa = lattice.hexagonal
     fams = ("{" + format_miller(side, hexa) + "}", "{" + format_miller(axis, hexa) + "}")
     return Shape(key, normals, weights, index, fams, {"aspect": a})
+
+
+#: shape name → the function that makes it (key, lattice, facet_energies=, ratio=, aspect=)
+_BUILDERS: dict[str, Callable[..., Shape]] = {
+    "sphere": _sphere, "cube": _one_family((1, 0, 0)), "octahedron": _one_family((1, 1, 1)),
+    "tetrahedron": _tetrahedron, "truncated-octahedron": _truncated_octahedron, "wulff": _wulff,
+    "rod": _prism, "platelet": _prism,
+}

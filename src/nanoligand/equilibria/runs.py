@@ -68,47 +68,67 @@ def observable_label(observable: str) -> str:
 def run(model: Model, experiment: Experiment | Mapping[str, Any], max_points: int | None = None) -> Curve:
     """Simulate ``experiment`` on ``model`` (module docstring); more than ``max_points`` points is an
     :class:`InputError` raised before any work."""
-    from nanoligand.equilibria import observables
-    from nanoligand.equilibria.fit import read, simulate
-
-    def points(text: str | None, key: str) -> np.ndarray:
-        from nanoligand.equilibria.spec import parse_range
-
-        x = parse_range(text or DEFAULT_RANGES[key])
-        if max_points is not None and len(x) > max_points:
-            raise InputError(f"{key}: at most {max_points} points per experiment, got {len(x)}")
-        return x
-
     exp = parse_experiment(experiment)
     if exp.kind != "itc" and exp.observable is None:
         exp = exp.model_copy(update={"observable": "bound:" + _first_unit(model)})
-    notes = [f"{model.name}: calibrated parameters, not measured constants"] if model.calibration else []
     if exp.kind in ("titration", "itc") and not exp.add:
         raise InputError(f"a {exp.kind} needs 'add' (the species added, e.g. OAH)")
-    if exp.kind == "titration":
-        x = points(exp.equivalents, "equivalents")
-        y = simulate(model, {"kind": "titration", "add": exp.add, "per": exp.per, "titrant_M": exp.titrant_M,
-                             "observable": exp.observable}, x)
-        unit = {"dot": "equivalents per dot", "M": "M"}.get(exp.per, f"equivalents per {exp.per}")
-        return Curve(exp, x, y, f"{exp.add} added ({unit})", observable_label(exp.observable),
-                     f"titration with {exp.add}", notes=notes)
-    if exp.kind == "dilution":
-        x = points(exp.dots_M, "dots_M")
-        y = simulate(model, {"kind": "dilution", "observable": exp.observable}, x)
-        return Curve(exp, x, y, "dot concentration (M)", observable_label(exp.observable), "dilution", notes=notes)
-    if exp.kind == "solvents":
-        labels = exp.solvents or ["toluene", "chloroform"]
-        y = np.array([float(np.ravel(read(model.with_conditions(solvent=s).equilibrium(), exp.observable))[0])
-                      for s in labels])
-        return Curve(exp, np.arange(len(labels), dtype=float), y, "solvent", observable_label(exp.observable),
-                     "solvent swap", labels=labels, notes=notes)
+    curve = RUNNERS[exp.kind](model, exp, lambda text, key: _points(text, key, max_points))
+    if model.calibration:
+        curve.notes.insert(0, f"{model.name}: calibrated parameters, not measured constants")
+    return curve
+
+
+def _points(text: str | None, key: str, max_points: int | None) -> np.ndarray:
+    from nanoligand.equilibria.spec import parse_range
+
+    x = parse_range(text or DEFAULT_RANGES[key])
+    if max_points is not None and len(x) > max_points:
+        raise InputError(f"{key}: at most {max_points} points per experiment, got {len(x)}")
+    return x
+
+
+def _titration(model: Model, exp: Experiment, points) -> Curve:
+    from nanoligand.equilibria.fit import simulate
+
+    x = points(exp.equivalents, "equivalents")
+    y = simulate(model, {"kind": "titration", "add": exp.add, "per": exp.per, "titrant_M": exp.titrant_M,
+                         "observable": exp.observable}, x)
+    unit = {"dot": "equivalents per dot", "M": "M"}.get(exp.per, f"equivalents per {exp.per}")
+    return Curve(exp, x, y, f"{exp.add} added ({unit})", observable_label(exp.observable), f"titration with {exp.add}")
+
+
+def _dilution(model: Model, exp: Experiment, points) -> Curve:
+    from nanoligand.equilibria.fit import simulate
+
+    x = points(exp.dots_M, "dots_M")
+    y = simulate(model, {"kind": "dilution", "observable": exp.observable}, x)
+    return Curve(exp, x, y, "dot concentration (M)", observable_label(exp.observable), "dilution")
+
+
+def _solvent_swap(model: Model, exp: Experiment, points) -> Curve:
+    from nanoligand.equilibria.fit import read
+
+    labels = exp.solvents or ["toluene", "chloroform"]
+    y = np.array([float(np.ravel(read(model.with_conditions(solvent=s).equilibrium(), exp.observable))[0])
+                  for s in labels])
+    return Curve(exp, np.arange(len(labels), dtype=float), y, "solvent", observable_label(exp.observable),
+                 "solvent swap", labels=labels)
+
+
+def _itc(model: Model, exp: Experiment, points) -> Curve:
+    from nanoligand.equilibria import observables
+
     itc = observables.itc(model, exp.add, exp.syringe_M, points(exp.injections_uL, "injections_uL"), exp.cell_mL)
-    if not itc.has_enthalpies:
-        notes.append(f"{model.name} has no reaction enthalpies (ΔH): every heat is zero; give dH_kJ per "
-                     "reaction in a custom model")
+    notes = [] if itc.has_enthalpies else [f"{model.name} has no reaction enthalpies (ΔH): every heat is zero; "
+                                           "give dH_kJ per reaction in a custom model"]
     return Curve(exp.model_copy(update={"observable": "heat"}), itc.molar_ratio, itc.heat_kJ_per_mol,
                  f"{exp.add} : dots in the cell (cumulative molar ratio)", observable_label("heat"),
                  f"ITC, {exp.syringe_M:g} M {exp.add} into {exp.cell_mL:g} mL", notes=notes)
+
+
+#: experiment kind → the function that runs it (model, experiment, points(text, key) → Curve)
+RUNNERS = {"titration": _titration, "dilution": _dilution, "solvents": _solvent_swap, "itc": _itc}
 
 
 def _first_unit(model: Model) -> str:

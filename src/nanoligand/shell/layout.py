@@ -22,6 +22,7 @@ import numba as nb
 import numpy as np
 from scipy.spatial import cKDTree
 
+from nanoligand.core.neighbours import csr_neighbours
 from nanoligand.shell._pack import OVERLAP_A
 
 NEIGHBOUR_A = 9.0
@@ -82,7 +83,7 @@ def lay_out(sites_xyz: np.ndarray, face: np.ndarray, occupant: np.ndarray, templ
     xyz = np.einsum("gnkij,gkhj->gnkhi", alt_axes, loc) + alt_origin[:, :, :, None, :]
     tree = cKDTree(sites_xyz)
     pairs = tree.query_pairs(NEIGHBOUR_A, output_type="ndarray")
-    indptr, indices = _csr(n, pairs)
+    indptr, indices = csr_neighbours(n, pairs)
     alt = np.array([int(np.argmax(alt_ok[occupant[i], i])) for i in range(n)], np.int64)
     if bonds is None or need is None or len(need) == 0:
         bonds, need = np.full(alt_ok.shape + (1,), -1, np.int64), np.zeros(1, np.int64)
@@ -91,15 +92,6 @@ def lay_out(sites_xyz: np.ndarray, face: np.ndarray, occupant: np.ndarray, templ
                              SPREAD_WEIGHT, SWEEPS, T_START, T_END, seed, K, bonds.astype(np.int64),
                              need.astype(np.int64), CN_WEIGHT)
     return occ, alt, left
-
-
-def _csr(n: int, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    if len(pairs) == 0:
-        return np.zeros(n + 1, np.int64), np.zeros(0, np.int64)
-    a = np.concatenate([pairs[:, 0], pairs[:, 1]])
-    b = np.concatenate([pairs[:, 1], pairs[:, 0]])
-    order = np.argsort(a, kind="stable")
-    return np.concatenate([[0], np.cumsum(np.bincount(a, minlength=n))]).astype(np.int64), b[order].astype(np.int64)
 
 
 @nb.njit(cache=True)

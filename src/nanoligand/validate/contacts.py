@@ -34,6 +34,7 @@ import numba as nb
 import numpy as np
 from scipy.spatial import cKDTree
 
+from nanoligand.core.neighbours import csr_neighbours
 from nanoligand.validate.graph import Topology, tables
 
 EXCLUDE_BONDS = 3
@@ -111,7 +112,7 @@ def clashes(g: Topology) -> Clashes:
     pairs, d, overlap = pairs[hit], d[hit], overlap[hit]
     if len(pairs) == 0:
         return empty
-    indptr, indices = _csr(len(pos), g.all_bonds())
+    indptr, indices = csr_neighbours(len(pos), g.all_bonds())
     near = _within_bonds(pairs.astype(np.int64), indptr, indices, EXCLUDE_BONDS)
     m0, m1 = g.molecule[pairs[:, 0]], g.molecule[pairs[:, 1]]
     near &= ~((m0 >= 0) & (m1 >= 0) & (m0 != m1))  # two ligands on one metal still keep their distance
@@ -142,14 +143,14 @@ def _hbond_pairs(g: Topology, pairs: np.ndarray) -> np.ndarray:
     return ((polar_h[pairs[:, 0]] & acceptor[pairs[:, 1]]) | (polar_h[pairs[:, 1]] & acceptor[pairs[:, 0]])) & (d > 1.5)
 
 
-def _csr(n: int, bonds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    if len(bonds) == 0:
-        return np.zeros(n + 1, np.int64), np.zeros(0, np.int64)
-    a = np.concatenate([bonds[:, 0], bonds[:, 1]])
-    b = np.concatenate([bonds[:, 1], bonds[:, 0]])
-    order = np.argsort(a, kind="stable")
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(a, minlength=n))]).astype(np.int64)
-    return indptr, b[order].astype(np.int64)
+@nb.njit(cache=True)
+def _reaches(indptr, indices, start, target, depth):
+    """Whether ``target`` is at most ``depth`` bonds from ``start`` (depth-first, depth ≤ 3)."""
+    for x in range(indptr[start], indptr[start + 1]):
+        a = indices[x]
+        if a == target or (depth > 1 and _reaches(indptr, indices, a, target, depth - 1)):
+            return True
+    return False
 
 
 @nb.njit(cache=True)
@@ -157,29 +158,5 @@ def _within_bonds(pairs, indptr, indices, depth):
     """Whether each pair is joined by a path of at most ``depth`` (≤ 3) bonds."""
     out = np.zeros(len(pairs), np.bool_)
     for k in range(len(pairs)):
-        i, j = pairs[k, 0], pairs[k, 1]
-        found = False
-        for x in range(indptr[i], indptr[i + 1]):
-            a = indices[x]
-            if a == j:
-                found = True
-                break
-            if depth < 2:
-                continue
-            for y in range(indptr[a], indptr[a + 1]):
-                b = indices[y]
-                if b == j:
-                    found = True
-                    break
-                if depth < 3:
-                    continue
-                for z in range(indptr[b], indptr[b + 1]):
-                    if indices[z] == j:
-                        found = True
-                        break
-                if found:
-                    break
-            if found:
-                break
-        out[k] = found
+        out[k] = _reaches(indptr, indices, pairs[k, 0], pairs[k, 1], depth)
     return out
