@@ -18,7 +18,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 from typing import List, Optional
 
 import typer
@@ -227,13 +226,9 @@ def spacing_cmd(
     as_json: bool = json_option("the result"),
 ) -> None:
     """Inter-dot spacing set by a ligand and the relative tunnelling coupling exp(−β d)."""
-    from nanoligand.properties.transport import beta_per_A, bridges, coupling, ligand_extent_nm, spacing_nm
+    from nanoligand.properties.transport import spacing_report
 
-    d_nm = spacing_nm(ligand_name, interdigitated)
-    d = {"ligand": ligand_name, "extent_nm": round(ligand_extent_nm(ligand_name), 3),
-         "bridging": bridges(ligand_name), "interdigitated": interdigitated, "spacing_nm": round(d_nm, 3),
-         "linker": linker, "beta_per_A": beta_per_A(linker), "relative_coupling": coupling(10 * d_nm, linker),
-         "note": "estimate: extended RDKit conformer, nucleus to nucleus; coupling relative to contact"}
+    d = spacing_report(ligand_name, interdigitated, linker)
     emit(d, as_json, f"spacing: {ligand_name}")
 
 
@@ -291,84 +286,10 @@ def composition_cmd(
     as_json: bool = json_option("the result"),
 ) -> None:
     """Ligands and atoms per dot from ¹H NMR, TGA and ICP-OES, cross-checked against a capped model."""
-    from nanoligand.properties import composition as comp
+    from nanoligand.properties.composition import read_manifest, sample_composition
 
-    manifest = _read_manifest(model) if model else None
-    d: dict = {}
-    for item in icp:
-        el, ref, value = _parse_icp(item)
-        n_ref = ref_atoms if ref_atoms is not None else _model_atoms(manifest, ref)
-        d[f"{el}_per_dot"] = round(comp.icp_atoms_per_dot(value, n_ref), 3)
-        if manifest:
-            d[f"{el}_per_dot_model"] = _model_atoms(manifest, el, required=False)
-    measured: dict[str, float] = {}
-    if tga_loss is not None:
-        m_core = core_mass if core_mass is not None else (manifest or {}).get("composition", {}).get(
-            "core_molar_mass_g_mol")
-        if m_core is None:
-            raise InputError("TGA needs the core molar mass: --core-mass-g-mol or --model")
-        n = comp.tga_ligands_per_dot(tga_loss, m_core, _ligand_mass(ligand_name, ligand_mass), residue)
-        d["tga_ligands_per_dot"] = measured["tga"] = round(n, 3)
-    if nmr is not None:
-        try:
-            i_l, h_l, i_s, h_s = (float(x) for x in nmr.split(":"))
-        except ValueError:
-            raise InputError(f"--nmr wants I_LIG:H_LIG:I_STD:H_STD, got {nmr!r}") from None
-        if standard_mol is None or dots_mol is None:
-            raise InputError("--nmr needs --standard-mol and --dots-mol")
-        n = comp.nmr_ligands_per_dot(i_l, int(h_l), i_s, int(h_s), standard_mol, dots_mol)
-        d["nmr_ligands_per_dot"] = measured["nmr"] = round(n, 3)
-    if manifest and measured:
-        if not ligand_name:
-            raise InputError("name the --ligand as the model calls it to cross-check")
-        c = manifest["composition"]
-        checks = [comp.cross_check(c, {ligand_name: v})[0].to_dict() | {"method": k} for k, v in measured.items()]
-        d["cross_check"] = checks
-    if not d:
-        raise InputError("nothing to compute: give --icp, --tga-loss or --nmr")
+    d = sample_composition(icp=icp, ref_atoms=ref_atoms, tga_loss=tga_loss, residue=residue,
+                           core_mass_g_mol=core_mass, nmr=nmr, standard_mol=standard_mol, dots_mol=dots_mol,
+                           ligand=ligand_name, ligand_mass_g_mol=ligand_mass,
+                           manifest=read_manifest(model) if model else None)
     emit(d, as_json, "composition per dot")
-
-
-def _parse_icp(item: str) -> tuple[str, str, float]:
-    try:
-        pair, value = item.split("=")
-        el, ref = (x.strip() for x in pair.split("/"))
-        return el, ref, float(value)
-    except ValueError:
-        raise InputError(f"--icp wants EL/REF=VALUE (e.g. Zn/Cd=0.22), got {item!r}") from None
-
-
-def _read_manifest(path: str) -> dict:
-    from pathlib import Path
-
-    try:
-        d = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"no such file: {path}") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not JSON ({exc.msg}, line {exc.lineno})") from None
-    if "composition" not in d or "core" not in d:
-        raise InputError(f"{path}: not a capped-model manifest (write one with `nanoligand build ... --shell "
-                         "... -o model.json`)")
-    return d
-
-
-def _model_atoms(manifest: dict | None, element: str, required: bool = True) -> float | None:
-    counts = (manifest or {}).get("core", {}).get("composition", {})
-    if element in counts:
-        return counts[element]
-    if required:
-        raise InputError(f"atoms of {element} per dot: give --ref-atoms" + (" (the model has none)" if manifest else ""))
-    return None
-
-
-def _ligand_mass(name: str | None, mass: float | None) -> float:
-    if mass is not None:
-        return mass
-    if not name:
-        raise InputError("TGA needs the ligand's molar mass: --ligand or --ligand-mass-g-mol")
-    from rdkit.Chem import Descriptors
-
-    from nanoligand.ligands import ligand
-
-    return Descriptors.MolWt(ligand(name).mol)

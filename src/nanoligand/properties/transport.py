@@ -95,6 +95,22 @@ def spacing_nm(name_or_smiles: str, interdigitated: bool = False) -> float:
     return (1.0 if one else 2.0) * ligand_extent_nm(name_or_smiles)
 
 
+def spacing_report(name_or_smiles: str, interdigitated: bool = False, linker: str = "alkane") -> dict:
+    """The spacing a ligand sets between two dots and the tunnelling coupling it allows, as a record.
+
+    Examples
+    --------
+    >>> r = spacing_report("1,2-ethanedithiol")
+    >>> r["bridging"], r["spacing_nm"] < 0.7
+    (True, True)
+    """
+    d_nm = spacing_nm(name_or_smiles, interdigitated)
+    return {"ligand": name_or_smiles, "extent_nm": round(ligand_extent_nm(name_or_smiles), 3),
+            "bridging": bridges(name_or_smiles), "interdigitated": interdigitated, "spacing_nm": round(d_nm, 3),
+            "linker": linker, "beta_per_A": beta_per_A(linker), "relative_coupling": coupling(10 * d_nm, linker),
+            "note": "estimate: extended RDKit conformer, nucleus to nucleus; coupling relative to contact"}
+
+
 def donor_acceptor_distance_nm(diameter_nm: float, name_or_smiles: str, geometry: str = "dye",
                                interdigitated: bool = False) -> float:
     """Donor–acceptor distance set by the shell (a geometric estimate).
