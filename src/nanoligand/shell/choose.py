@@ -177,15 +177,18 @@ def capacity(sites: SiteSet, pool: np.ndarray) -> dict[int, int]:
     return {int(a): int(b) for a, b in zip(f, c)}
 
 
+#: arrangement → the order in which the chosen sites are dealt to the entries (first entry first)
+ORDERINGS = {
+    "random": lambda sites, chosen, rng: rng.permutation(chosen),                               # seeded shuffle
+    "janus": lambda sites, chosen, rng: chosen[np.argsort(-sites.position[chosen, 2], kind="stable")],  # +z first
+    "patchy": lambda sites, chosen, rng: chosen[np.argsort(np.arctan2(sites.position[chosen, 1],
+                                                                      sites.position[chosen, 0]), kind="stable")],
+}
+
+
 def arrange(sites: SiteSet, chosen: np.ndarray, counts: list[int], arrangement: str, rng) -> list[np.ndarray]:
-    """Split ``chosen`` among entries by an arrangement: ``random`` (seeded shuffle), ``janus``
-    (first entry on the +z side), ``patchy`` (contiguous angular patches)."""
-    if arrangement == "random":
-        order = rng.permutation(chosen)
-    elif arrangement == "janus":
-        order = chosen[np.argsort(-sites.position[chosen, 2], kind="stable")]
-    else:  # patchy
-        xyz = sites.position[chosen]
-        order = chosen[np.argsort(np.arctan2(xyz[:, 1], xyz[:, 0]), kind="stable")]
+    """Split ``chosen`` among entries by an arrangement of :data:`ORDERINGS`: ``random`` (seeded shuffle),
+    ``janus`` (first entry on the +z side), ``patchy`` (contiguous angular patches)."""
+    order = ORDERINGS[arrangement](sites, chosen, rng)
     bounds = np.concatenate([[0], np.cumsum(counts)])
     return [order[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
