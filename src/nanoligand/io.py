@@ -35,15 +35,53 @@ PDB_MAX_RESIDUE = 9999  # four-digit residue numbers per chain
 
 
 def read_yaml(path: str | Path) -> Any:
-    """A user's YAML file; a missing file or bad YAML is a one-line :class:`InputError`."""
+    """A user's YAML file; a missing, unreadable, non-UTF-8, oversized or malformed file, a key given twice
+    or nesting deeper than :data:`MAX_YAML_DEPTH` is a one-line :class:`InputError`."""
     import yaml
 
+    p = Path(path)
     try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        if p.stat().st_size > MAX_YAML_BYTES:
+            raise InputError(f"{path}: {p.stat().st_size} bytes; a spec file is at most {MAX_YAML_BYTES} bytes")
+        text = p.read_text(encoding="utf-8")
+        return yaml.load(text, Loader=_unique_key_loader())
     except FileNotFoundError:
         raise InputError(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise InputError(f"{path} is a directory, not a YAML file") from None
+    except PermissionError:
+        raise InputError(f"cannot read {path}: permission denied") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path} is not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
+    except RecursionError:
+        raise InputError(f"{path}: nested too deeply") from None
     except yaml.YAMLError as exc:
-        raise InputError(f"{path} is not valid YAML: {str(exc).splitlines()[0]}") from None
+        raise InputError(f"{path} is not valid YAML: {' '.join(str(exc).split())}") from None
+
+
+MAX_YAML_BYTES = 1_000_000
+
+
+def _unique_key_loader():
+    """A safe YAML loader that refuses a mapping key given twice (PyYAML keeps the last silently)."""
+    import yaml
+
+    class UniqueKeyLoader(yaml.SafeLoader):
+        def construct_mapping(self, node, deep=False):
+            seen = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    duplicate = key in seen
+                except TypeError:   # an unhashable key: PyYAML reports it below
+                    continue
+                if duplicate:
+                    raise yaml.constructor.ConstructorError(None, None, f"key {key!r} given twice",
+                                                            key_node.start_mark)
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    return UniqueKeyLoader
 
 
 def check_writable(path: str | Path, suffixes: tuple[str, ...] | None = None) -> Path:

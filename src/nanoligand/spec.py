@@ -56,7 +56,20 @@ MAX_TEXT = 300   # SMILES and names
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Unknown keys are errors; no silent conversions (``true`` is not a diameter, ``"3"`` not a number)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+def _miller_text(v: Any) -> Any:
+    """Facet families as YAML reads them (``100`` or ``"{100}"``) → text; anything else is left to the schema."""
+    if isinstance(v, int) and not isinstance(v, bool):
+        return str(v)
+    if isinstance(v, dict):
+        return {_miller_text(k): x for k, x in v.items()}
+    if isinstance(v, list):
+        return [_miller_text(x) for x in v]
+    return v
 
 
 def _f(description: str, default: Any = ..., **kw: Any) -> Any:
@@ -79,6 +92,8 @@ class RecipeEntry(_Strict):
                                   max_length=12)
     counterions: str | None = _f("Counter-ion listed in the diffuse layer for charged Z-type entries.", None,
                                  max_length=MAX_TEXT)
+
+    _facets_as_text = field_validator("facets", mode="before")(lambda v: _miller_text(v))
 
 
 class Recipe(_Strict):
@@ -213,6 +228,8 @@ class Spec(_Strict):
     def _no_shell(cls, v: Any) -> Any:
         return "none" if v is None else v
 
+    _energies_as_text = field_validator("facet_energies", mode="before")(lambda v: _miller_text(v))
+
     @field_validator("output", mode="before")
     @classmethod
     def _one_output(cls, v: Any) -> Any:
@@ -317,14 +334,22 @@ def parse_recipe(data: Any) -> dict:
 
 
 def checked(model: type[BaseModel], data: dict) -> Any:
-    """``data`` validated as ``model``; the first problem becomes a one-line :class:`InputError` naming the key."""
+    """``data`` validated as ``model``; the first problem becomes a one-line :class:`InputError` that names
+    the key, the value given and what is allowed."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         e = exc.errors()[0]
         where = ".".join(str(p) for p in e["loc"]) or "spec"
-        raise InputError(f"{where}: {e['msg']}" + (f" ({len(exc.errors())} problems)" if len(exc.errors()) > 1
-                                                   else "")) from None
+        got = "" if e["type"] in ("missing", "extra_forbidden") else f", got {_short(e.get('input'))}"
+        more = f" ({exc.error_count()} problems)" if exc.error_count() > 1 else ""
+        what = "unknown key" if e["type"] == "extra_forbidden" else e["msg"]
+        raise InputError(f"{where}: {what}{got}{more}") from None
+
+
+def _short(value: Any, n: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def parse_spec(data: Mapping[str, Any], limits: str = "cli") -> Spec:

@@ -124,7 +124,7 @@ def _check_coverage(coverage: Any, k: int) -> None:
         if not 0 < coverage <= 1:
             raise InputError(f"shell entry {k}: a coverage fraction must lie in (0, 1]; got {coverage}")
         return
-    if isinstance(coverage, str) and re.fullmatch(r"\s*[0-9.]+\s*/\s*nm2\s*", coverage):
+    if isinstance(coverage, str) and re.fullmatch(r"\s*(\d+\.?\d*|\.\d+)\s*/\s*nm2\s*", coverage):
         if float(coverage.split("/")[0]) <= 0:
             raise InputError(f"shell entry {k}: a ligand density must be positive")
         return
