@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from rich.console import Console
 from rich.table import Table
@@ -125,3 +125,175 @@ def output_option(what: str) -> Any:
     import typer
 
     return typer.Option([], "--output", "-o", help=f"Write {what}; repeatable, the suffix picks the format.")
+
+
+# -- tables that fit the terminal ----------------------------------------------------------------------------
+#: space between two columns of a :func:`fit_table` (the box's blank divider and one padding space)
+GAP = 2
+
+
+def _words(text: str) -> list[str]:
+    return [w for line in str(text).splitlines() for w in line.split()]
+
+
+def _longest_word(text: str) -> int:
+    from rich.cells import cell_len
+
+    return max((cell_len(w) for w in _words(text)), default=0)
+
+
+def _longest_line(text: str) -> int:
+    from rich.cells import cell_len
+
+    return max((cell_len(line) for line in str(text).splitlines()), default=0)
+
+
+def min_width(header: str, cells: Iterable[str]) -> int:
+    """The narrowest a column can be without splitting a word: its longest word (header included)."""
+    return max(_longest_word(header), *(_longest_word(c) for c in cells), 1)
+
+
+def line_count(text: str, width: int) -> int:
+    """Lines ``text`` takes when wrapped at spaces to ``width`` columns (rich's greedy wrapping)."""
+    from rich.cells import cell_len
+
+    n = 0
+    for para in str(text).splitlines() or [""]:
+        used = -1
+        n += 1
+        for word in para.split():
+            lw = cell_len(word)
+            if used >= 0 and used + 1 + lw > width:
+                n += 1
+                used = lw
+            else:
+                used = lw if used < 0 else used + 1 + lw
+    return n
+
+
+def fit_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int,
+               drop_order: Sequence[int] = ()) -> tuple[list[int], list[int | None]]:
+    """Column widths for a table of ``width`` terminal columns in which no word is split.
+
+    A column is at least as wide as its longest word (cells and header: text wraps at spaces only) and
+    at most as wide as its longest line. Columns whose index is in ``drop_order`` are left out, in that
+    order, until the rest fit. Returns the kept indices and their widths (``None`` where even the kept
+    columns cannot fit: that column then folds, the last resort).
+    """
+    n = len(headers)
+    least = [min_width(headers[i], (r[i] for r in rows)) for i in range(n)]
+    most = [max(_longest_line(headers[i]), *(_longest_line(r[i]) for r in rows), least[i]) for i in range(n)]
+    keep = list(range(n))
+    drops = list(drop_order)
+
+    def need(cols: list[int]) -> int:
+        return sum(least[i] for i in cols) + GAP * (len(cols) - 1)
+
+    while need(keep) > width and drops:
+        keep.remove(drops.pop(0))
+    if need(keep) > width:          # cannot fit without folding: let rich share out the width
+        return keep, [None] * len(keep)
+    w = {i: least[i] for i in keep}
+    spare = width - need(keep)
+    # spare room goes where it saves the most lines of the table (its height), a few characters at a time
+    cols = {i: [headers[i]] + [r[i] for r in rows] for i in keep}
+    lines = {i: [line_count(c, w[i]) for c in cols[i]] for i in keep}
+
+    def height(per_col: dict[int, list[int]]) -> int:
+        return sum(max(per_col[i][k] for i in keep) for k in range(len(rows) + 1))
+
+    while spare > 0:
+        now, best = height(lines), None
+        for i in keep:
+            for d in range(1, min(spare, most[i] - w[i]) + 1):
+                trial = {**lines, i: [line_count(c, w[i] + d) for c in cols[i]]}
+                saved = now - height(trial)
+                if saved > 0:
+                    if best is None or saved / d > best[0]:
+                        best = (saved / d, i, d, trial)
+                    break
+        if best is None:
+            break
+        _, i, d, lines = best
+        w[i] += d
+        spare -= d
+    while spare > 0:                # no line to save: widen the columns that still wrap, the widest need first
+        short = [i for i in keep if w[i] < most[i]]
+        if not short:
+            break
+        i = max(short, key=lambda k: (most[k] - w[k], -k))
+        w[i] += 1
+        spare -= 1
+    return keep, [w[i] for i in keep]
+
+
+def fit_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, width: int | None = None,
+              drop_order: Sequence[int] = (), right: Iterable[int] = ()) -> tuple[Table, list[str]]:
+    """A table of ``rows`` (text cells) that fits ``width`` terminal columns (the console's by default)
+    without splitting a word: cells wrap at spaces only, columns are as wide as their longest word.
+
+    Columns in ``drop_order`` are left out (in that order) while the rest do not fit; their headers are
+    returned so the caller can say what is missing and where to see it. ``right``: indices of
+    right-justified (numeric) columns. A header may have a second line (``"EQE\\n%"``) for its unit.
+
+    Examples
+    --------
+    >>> t, dropped = fit_table(["name", "SMILES"], [["oleic acid", "CCCCCCCC/C=C\\\\CCCCCCCC(=O)O"]], width=20,
+    ...                        drop_order=[1])
+    >>> dropped
+    ['SMILES']
+    """
+    from rich import box
+    from rich.text import Text
+
+    width = out.width if width is None else width
+    keep, widths = fit_widths(headers, rows, width, drop_order)
+    right = set(right)
+    t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 0, 0, 1))
+    for i, w in zip(keep, widths):
+        t.add_column(Text(headers[i]), justify="right" if i in right else "left", width=w, overflow="fold")
+    for r in rows:      # plain text: a SMILES such as c1cc[nH]c1 is not console markup
+        t.add_row(*(Text(str(r[i])) for i in keep))
+    return t, [headers[i].replace("\n", " ") for i in range(len(headers)) if i not in keep]
+
+
+def say(text: str, indent: int = 0, hang: int = 2, style: str | None = None) -> None:
+    """Print ``text`` wrapped at spaces to the console width, continuation lines indented ``indent + hang``
+    (so a wrapped line is not mistaken for a new item). Markup in ``text`` is not interpreted."""
+    import textwrap
+
+    width = max(out.width, 20)
+    lines = textwrap.wrap(text, width=width, initial_indent=" " * indent,
+                          subsequent_indent=" " * (indent + hang), break_long_words=False,
+                          break_on_hyphens=False) or [""]
+    for line in lines:
+        out.print(line, style=style, markup=False, highlight=False, soft_wrap=True)
+
+
+#: one SMILES token: a bracket atom, a two-letter organic-subset atom, a ring closure %nn, a dative bond
+#: (RDKit's ``->``/``<-``), or one character
+_SMILES_TOKEN = r"\[[^\]]*\]|Br|Cl|%\d\d|->|<-|."
+
+
+def wrap_smiles(smiles: str, width: int) -> list[str]:
+    """``smiles`` cut into lines of at most ``width`` characters between tokens (never inside a bracket
+    atom, a two-letter element or a ring-closure number); a single longer token keeps its own line.
+
+    >>> wrap_smiles("CC[C@@H](Cl)Br", 6)
+    ['CC', '[C@@H]', '(Cl)Br']
+    """
+    import re
+
+    lines, cur = [], ""
+    for tok in re.findall(_SMILES_TOKEN, smiles):
+        if cur and len(cur) + len(tok) > width:
+            lines.append(cur)
+            cur = ""
+        cur += tok
+    return lines + ([cur] if cur else [])
+
+
+def left_out(dropped: Sequence[str], how: str) -> None:
+    """Say which columns a table left out to fit the terminal and how to see them."""
+    if dropped:
+        say(f"not shown at {out.width} columns: {', '.join(dropped)} ({how})", style="dim")

@@ -18,7 +18,6 @@ from __future__ import annotations
 from typing import List, Optional
 
 import typer
-from rich.table import Table
 
 from nanoligand.cli._common import out, outputs, print_json
 from nanoligand.errors import InputError
@@ -65,21 +64,83 @@ def design_cmd(
     if not recs:
         out.print("no candidate binds this surface")
         return
-    t = Table(title=f"{material} · {solvent or 'no solvent'} · {application}" + (f" · {{{facet}}}" if facet else ""),
-              title_justify="left")
-    for col in ("#", "ligand", "score", "binds by", "anchor", "HSAB", "solvent", "use", "precedent", "spacing nm"):
-        t.add_column(col, overflow="fold", justify="left" if col in ("ligand", "binds by") else "right")
-    for r in recs:
-        c = r.criteria
-        t.add_row(str(r.rank), r.name, f"{r.total:.2f}", r.anchor or "-",
-                  *(_f(c[k]) for k in ("anchor", "hsab", "dispersibility", "application", "precedent")),
-                  _f(r.predicted.get("spacing_nm")))
+    _print_recommendations(recs, material, solvent, application, facet)
+
+
+#: the criteria columns of the design table: header, criterion key, what it means (for the legend)
+CRITERIA = (("anc", "anchor", "the anchor binds this surface"), ("hsab", "hsab", "hard/soft acid–base match"),
+            ("solv", "dispersibility", "disperses in {solvent}"),
+            ("use", "application", "suits the application ({application})"),
+            ("prec", "precedent", "precedent in the packaged literature"))
+
+
+def _print_recommendations(recs, material: str, solvent: Optional[str], application: str,
+                           facet: Optional[str]) -> None:
+    """The ranked candidates as a table that fits the terminal, with a legend of its abbreviations."""
+    from nanoligand.cli._common import GAP, fit_table, min_width, say, wrap_smiles
+    from nanoligand.design.context import resolve_application, rules
+
+    app_key = resolve_application(application)
+    app_label = rules()["applications"].get(app_key, {}).get("label", app_key)
+    headers = ["#", "ligand", "binds by", "score\n0–1", *(f"{h}\n0–1" for h, _, _ in CRITERIA), "spacing\nnm"]
+    rows = [[str(r.rank), r.name, (r.anchor or "-").replace("_", " "), _f(r.total),
+             *(_f(r.criteria.get(k)) for _, k, _ in CRITERIA), _f(r.predicted.get("spacing_nm"))] for r in recs]
+    width = out.width
+    # a name too long for the room left to it is shown as a short label, spelled out under the table. Full
+    # names come before the anchor-group column, which goes first when names need the room; in a very
+    # narrow terminal the criteria follow (the total score and the spacing stay)
+    least = [min_width(h, (row[i] for row in rows)) for i, h in enumerate(headers)]
+    drop_order = [2, 8, 7, 5, 6, 4]
+    others = [i for i in range(len(headers)) if i not in (1, 2)]
+
+    def room_for_names(cols: list[int]) -> int:
+        return width - sum(least[i] + GAP for i in cols)
+
+    for i in drop_order[1:]:
+        if room_for_names(others) >= 12:
+            break
+        others.remove(i)
+    room = max(room_for_names(others), 4)
+    abbreviations = []
+    for r, row in zip(recs, rows):
+        if max(map(len, r.name.split())) > room:
+            row[1] = _short_label(r, room)
+            abbreviations.append((row[1], r.name))
+    title = f"{material} · {solvent or 'no solvent'} · {app_label}" + (f" · {{{facet}}} facet" if facet else "")
+    say(f"{title}: {len(recs)} candidate{'s' * (len(recs) != 1)}, best first", style="bold")
+    t, dropped = fit_table(headers, rows, drop_order=drop_order, right=range(3, len(headers)))
     out.print(t)
+    legend = ["score: weighted total of the criteria, 0–1 (1 = best).",
+              "criteria, each 0–1: " + "; ".join(
+                  f"{h} = {text.format(solvent=solvent or 'the solvent', application=app_label)}"
+                  for h, _, text in CRITERIA) + "; - = not scored (no solvent given, or not part of this use).",
+              "spacing: surface-to-surface distance of two capped dots, nm (extended-conformer estimate).",
+              *(f"{label} = {name}" for label, name in abbreviations)]
+    for r in recs:
+        if r.source == "user":      # the user's SMILES, cut between atoms where it is too long for a line
+            head = f"{r.name} = "
+            parts = wrap_smiles(r.smiles, max(width - len(head), 20))
+            legend += [head + parts[0], *(" " * len(head) + p for p in parts[1:])]
+    if dropped:
+        legend.append(f"not shown at {width} columns: {', '.join(d.replace(' 0–1', '') for d in dropped)} "
+                      "(--json gives every criterion and the anchor group)")
+    for line in legend:
+        say(line, style="dim")
+    out.print()
     for r in recs[:3]:
         why = [x for k in ("anchor", "hsab", "dispersibility", "application") for x in r.reasons.get(k, [])[:1]]
-        out.print(f"[bold]{r.rank}. {r.name}[/bold]: " + "; ".join(why))
-    out.print("[dim]scores are rule-based estimates (data/design.yaml); --json gives every reason, citation and "
-              "predicted property[/dim]")
+        say(f"{r.rank}. {r.name}: " + "; ".join(why))
+    say("scores are rule-based estimates (data/design.yaml); --json gives every reason, the full citations "
+        "and the predicted properties", style="dim")
+
+
+def _short_label(r, room: int) -> str:
+    """The shortest library synonym of candidate ``r`` that fits ``room`` columns, else ``L<rank>``."""
+    from nanoligand.ligands import library
+
+    synonyms = [str(s) for s in library.entry(r.name).get("synonyms", [])] if library.has(r.name) else []
+    fitting = sorted((s for s in synonyms if len(s) <= room and " " not in s), key=len)
+    return fitting[0] if fitting else f"L{r.rank}"
 
 
 def _f(v) -> str:
@@ -118,25 +179,43 @@ def conjugate_cmd(
     if as_json:
         print_json([p.to_dict() for p in plans])
         return
+    from nanoligand.cli._common import say
+
     for p in plans:
         k_txt = "not given in the source" if p.k_M_s is None else (
             f"{p.k_M_s[0]:g}" + ("" if p.k_M_s[1] == p.k_M_s[0] else
                                  (" or more" if p.k_M_s[1] == float("inf") else f"–{p.k_M_s[1]:g}")) + " M⁻¹ s⁻¹")
-        out.print(f"[bold]{p.name}[/bold]  ({p.np_handle} → {p.bio_handle}{'; ' + p.via if p.via else ''})")
-        out.print(f"  k: {k_txt}{' (' + p.k_note + ')' if p.k_note and p.k_M_s else ''};  pH window: "
-                  f"{'-' if not p.ph_window else '–'.join(f'{x:g}' for x in p.ph_window)};  "
-                  f"activity kept: {'-' if p.activity_pct is None else f'{p.activity_pct:g} %'}")
+        say(f"{p.name}  ({p.np_handle} → {p.bio_handle}{'; ' + p.via if p.via else ''})", style="bold")
+        say(f"rate constant k: {k_txt}{' (' + p.k_note + ')' if p.k_note and p.k_M_s else ''}", indent=2)
+        say("pH window: " + ("not given in the source" if not p.ph_window else
+                             "pH " + "–".join(f"{x:g}" for x in p.ph_window)), indent=2)
+        if p.activity_pct is not None:
+            say(f"biomolecule activity kept: {p.activity_pct:g} %", indent=2)
         if p.loss_half_life_h:
-            out.print(f"  hydrolysis half-life: {p.loss_half_life_h[0]:.2g}–{p.loss_half_life_h[1]:.2g} h")
-        for label in ("slow", "fast"):
-            r = p.times.get(label)
-            if r:
-                when = "never (plateau {:.0%})".format(r["plateau_conversion"]) if r["time_s"] is None else \
-                    f"{r['time_h']:.3g} h"
-                out.print(f"  time to {target:.0%} ({'lowest' if label == 'slow' else 'highest'} k): {when}")
+            lo, hi = p.loss_half_life_h
+            say(f"hydrolysis half-life of the activated partner: {lo:.2g}" + (f"–{hi:.2g}" if hi != lo else "")
+                + " h", indent=2)
+        times = {label: p.times.get(label) for label in ("slow", "fast") if p.times.get(label)}
+        if len(times) == 2 and times["slow"] == times["fast"]:
+            times = {"same": times["slow"]}
+        for label, r in times.items():
+            when = (f"never (conversion levels off at {100 * r['plateau_conversion']:.0f} %)"
+                    if r["time_s"] is None else _duration(r["time_s"]))
+            which = {"slow": " at the lowest k", "fast": " at the highest k", "same": ""}[label]
+            say(f"time to {100 * target:.3g} % conversion of the limiting partner{which}: {when}", indent=2)
+        if p.times.get("note"):
+            say("time: not estimated without a rate constant (give --k-M-1-s-1)", indent=2)
         for w in p.warnings:
-            out.print(f"  [yellow]! {w}[/yellow]")
-        out.print(f"  [dim]{p.source}[/dim]")
+            say(f"! {w}", indent=2, style="yellow")
+        say(f"source: {p.source}", indent=2, style="dim")
+
+
+def _duration(seconds: float) -> str:
+    """A time in the unit a chemist would say it in (s, min, h or days), three significant figures."""
+    for limit, unit, scale in ((120, "s", 1), (7200, "min", 60), (3 * 86400, "h", 3600)):
+        if seconds < limit:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 86400:.3g} days"
 
 
 def _particle_handles(text: str) -> list[str]:
@@ -194,11 +273,18 @@ def screen_cmd(
     if as_json:
         print_json(summary)
         return
-    out.print(f"{summary['rows']} molecules scored in {summary['seconds']} s ({summary['chunks']} chunks, workers: "
-              f"{summary['workers']}): {summary['valid']} valid, {summary['invalid']} not scored")
+    from nanoligand.cli._common import say
+
+    chunks = summary["chunks"]
+    workers = "in process" if not summary["workers"] else f"{summary['workers']} Dask workers"
+    say(f"{summary['rows']} molecules scored in {summary['seconds']} s ({chunks} chunk{'s' * (chunks != 1)} of at "
+        f"most {chunk_size} molecules; {workers}): {summary['valid']} valid, "
+        f"{summary['invalid']} not scored")
     for err, n in summary["errors"].items():
-        out.print(f"  [yellow]{n} × {err}[/yellow]")
-    out.print(f"wrote {output}  (query: nanoligand query {output} \"SELECT * FROM hits ORDER BY score DESC LIMIT 20\")")
+        say(f"{n} × {err}", indent=2, style="yellow")
+    say(f"wrote {output}")
+    say(f"top hits: nanoligand query {output} \"SELECT id, smiles, score FROM hits ORDER BY score DESC LIMIT 20\" "
+        "(scores 0–1, 1 = best)", style="dim")
 
 
 @app.command("query")
@@ -224,11 +310,62 @@ def query_cmd(
     if as_json:
         print(df.to_json(orient="records", indent=2))
         return
-    t = Table(title=f"{len(df)} rows", title_justify="left")
-    for c in df.columns:
-        t.add_column(str(c), overflow="fold")
-    for row in df.head(limit).itertuples(index=False):
-        t.add_row(*("-" if v is None else (f"{v:.4g}" if isinstance(v, float) else str(v)) for v in row))
-    out.print(t)
+    _print_rows(df, limit, results)
     for p in (p for paths in files.values() for p in paths):
         out.print(f"wrote {p}")
+
+
+#: columns shown first when a query's columns do not all fit: what names a row, then its result
+KEY_COLUMNS = ("id", "name", "smiles", "score")
+
+
+def _cell(v) -> str:
+    import pandas as pd
+
+    if v is None or (not isinstance(v, (list, tuple, dict)) and pd.isna(v)):
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    return str(v).replace(";", "; ")
+
+
+def _print_rows(df, limit: int, results: str) -> None:
+    """The rows as a table of the columns that fit the terminal (the identifying and score columns first,
+    then the others in the query's order, each where it fits), with what was left out and the units."""
+    from nanoligand.cli._common import GAP, UNIT_SUFFIXES, fit_table, min_width, say
+
+    shown = df.head(limit)
+    names = [str(c) for c in df.columns]
+    cells = [[_cell(v) for v in row] for row in shown.itertuples(index=False)]
+    least = [min_width(n, (r[i] for r in cells)) for i, n in enumerate(names)]
+    order = sorted(range(len(names)), key=lambda i: (names[i].lower() not in KEY_COLUMNS, i))
+    keep, used = [], -GAP
+    for i in order:
+        if used + GAP + least[i] <= out.width:
+            keep.append(i)
+            used += GAP + least[i]
+    keep.sort()
+    t, _ = fit_table([names[i] for i in keep], [[r[i] for i in keep] for r in cells],
+                     right=[k for k, i in enumerate(keep) if df.dtypes.iloc[i].kind in "iuf"])
+    rows = f"{len(df)} row{'s' * (len(df) != 1)}" + (f", first {len(shown)} shown (--show N)" if len(shown) < len(df)
+                                                       else "")
+    say(rows, style="bold")
+    out.print(t)
+    units = []
+    for i in keep:
+        n = names[i]
+        if n == "score" or n.endswith("_score"):
+            units.append(f"{n} 0–1 (1 = best)")
+        else:
+            unit = next((u for sfx, u in UNIT_SUFFIXES if n.endswith(sfx) and len(n) > len(sfx)), None)
+            if unit:
+                units.append(f"{n} in {unit}")
+    if units:
+        say("units: " + "; ".join(units) + "; - = empty", style="dim")
+    left = [names[i] for i in range(len(names)) if i not in keep]
+    if left:
+        say(f"not shown at {out.width} columns: {', '.join(left)}. To see every column: -o rows.csv (or .json, "
+            f".parquet), --json, or select fewer columns, e.g. nanoligand query {results} \"SELECT id, smiles, "
+            "score FROM hits ORDER BY score DESC\"", style="dim")

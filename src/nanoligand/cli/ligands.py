@@ -6,10 +6,10 @@ import json
 from typing import Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from nanoligand.cli._common import out
+from nanoligand.cli._common import fit_table, fit_widths, left_out, out, say, wrap_smiles
 from nanoligand.materials import get
 
 app = typer.Typer(rich_markup_mode=None)
@@ -36,53 +36,57 @@ def ligand_cmd(
 
 
 def _print_ligand(r: dict) -> None:
-    head = Table(show_header=False, box=None, pad_edge=False)
-    head.add_column(style="bold")
-    head.add_column()
-    head.add_row("ligand", r["name"])
-    head.add_row("SMILES", r["smiles"])
-    head.add_row("motif", f"{r['motif']}" + (f"  ({r['motif_assumes']})" if r["motif_assumes"] else ""))
+    rows = [("ligand", r["name"]), ("SMILES", r["smiles"]),
+            ("motif", f"{r['motif']}" + (f"  ({r['motif_assumes']})" if r["motif_assumes"] else ""))]
     if r["no_anchor"]:
-        head.add_row("anchors", "none found" + (f"; closest groups: {', '.join(r['closest_groups'])}"
-                                                 if r["closest_groups"] else ""))
+        rows.append(("anchors", "none found" + (f"; closest groups: {', '.join(r['closest_groups'])}"
+                                               if r["closest_groups"] else "")))
     d = r["descriptors"]
-    head.add_row("formula", f"{d['formula']}  {d['molar_mass_g_mol']:.2f} g/mol  charge {d['charge']:+d}")
-    head.add_row("2D", f"logP {d['logP']:.2f}  TPSA {d['tpsa_A2']:.1f} Å²  rotatable {d['rotatable_bonds']}")
+    rows.append(("formula", f"{d['formula']}  {d['molar_mass_g_mol']:.2f} g/mol  charge {d['charge']:+d} e"))
+    rows.append(("2D", f"logP {d['logP']:.2f}  TPSA {d['tpsa_A2']:.1f} Å²  rotatable bonds {d['rotatable_bonds']}"))
     if "descriptors_3d" in r:
         t = r["descriptors_3d"]
-        head.add_row("3D (estimate)", f"length {t['length_A']} Å  footprint {t['footprint_nm2']} nm²  cone "
-                     f"{t['cone_angle_deg']}°  dipole {t['dipole_D']} D")
+        rows.append(("3D (estimate)", f"length {t['length_A']} Å  footprint {t['footprint_nm2']} nm²  cone angle "
+                     f"{t['cone_angle_deg']}°  dipole " + ("n/a" if t["dipole_D"] is None else f"{t['dipole_D']} D")))
         h = r["hansen"]
-        head.add_row("Hansen (estimate)", f"δD {h['dD']}  δP {h['dP']}  δH {h['dH']} MPa½" if h["dD"] is not None
-                     else h.get("not_covered", "n/a"))
+        rows.append(("Hansen (estimate)", f"δD {h['dD']}  δP {h['dP']}  δH {h['dH']} MPa½" if h["dD"] is not None
+                     else h.get("not_covered", "n/a")))
     f = r["functional_groups"]
-    head.add_row("functional part", f"{f['interaction']} ({'; '.join(f['interaction_reasons'])})")
+    rows.append(("functional part", f"{f['interaction']} ({'; '.join(f['interaction_reasons'])})"))
     extras = [("handles", ", ".join(h["name"] for h in f["handles"])), ("cross-linkable", ", ".join(f["crosslinkable"])),
               ("acceptors", ", ".join(f["acceptors"])),
               ("substituents", ", ".join(f"{x['name']} ({x['position']})" if x["position"] else x["name"]
                                         for x in f["substituents"])),
               ("PEG units", str(f["peg_units"]) if f["peg_units"] else ""),
               ("stereocentres", ", ".join(f"{c['atom']}:{c['label']}" for c in f["stereocentres"]))]
-    for label, value in extras:
-        if value:
-            head.add_row(label, value)
+    rows += [(label, value) for label, value in extras if value]
+    label_w = max(len(label) for label, _ in rows)
+    value_w = max(out.width - label_w - 2, 20)
+    head = Table(show_header=False, box=None, pad_edge=False, padding=(0, 0, 0, 2))
+    head.add_column(style="bold", no_wrap=True, width=label_w)
+    head.add_column(width=value_w, overflow="fold")
+    for label, value in rows:
+        # a SMILES has no spaces to wrap at: it is cut between atoms (never inside a bracket atom)
+        head.add_row(label, Text("\n".join(wrap_smiles(value, value_w)) if label == "SMILES" else value))
     out.print(head)
     if r["anchors"]:
-        t = Table(title="anchors", title_justify="left")
-        for col in ("group", "motif", "donors", "denticity", "modes", "HSAB"):
-            t.add_column(col)
-        for a in r["anchors"]:
-            t.add_row(a["group"], "/".join(a["motifs"]) or "-", ",".join(a["donor_elements"]), str(a["denticity"]),
-                      ", ".join(a["modes"]), str(a["hsab"]["class"] or "-"))
+        say("anchors", style="bold")
+        t, dropped = fit_table(["group", "motif", "donors", "denticity", "binding modes", "HSAB"],
+                               [[a["group"], "/".join(a["motifs"]) or "-", ",".join(a["donor_elements"]),
+                                 str(a["denticity"]), ", ".join(a["modes"]), str(a["hsab"]["class"] or "-")]
+                                for a in r["anchors"]], drop_order=[2, 4])
         out.print(t)
+        left_out(dropped, "--json shows them")
     if "hsab_match" in r:
-        t = Table(title=f"HSAB match with {r['hsab_match']['material']}", title_justify="left")
-        for col in ("group", "ligand", "surface", "score"):
-            t.add_column(col)
-        for m in r["hsab_match"]["anchors"]:
-            t.add_row(m["group"], str(m["ligand_hsab"]), f"{m['surface']} ({m['surface_hsab']})",
-                      "-" if m["score"] is None else f"{m['score']:.2f}")
+        say(f"HSAB match with {r['hsab_match']['material']}", style="bold")
+        t, dropped = fit_table(["group", "ligand", "surface", "score\n0–1"],
+                               [[m["group"], str(m["ligand_hsab"]), f"{m['surface']} ({m['surface_hsab']})",
+                                 "-" if m["score"] is None else f"{m['score']:.2f}"]
+                                for m in r["hsab_match"]["anchors"]], right=[3])
         out.print(t)
+        say("score: 1 = the anchor's hardness matches the surface cation's, 0 = hard against soft", style="dim")
+    if len(r["smiles"]) > value_w:
+        say("the SMILES is cut between atoms to fit the terminal; --json gives it on one line", style="dim")
 
 
 @app.command("ligands")
@@ -97,12 +101,30 @@ def ligands_cmd(
     if as_json:
         print(json.dumps(hits, indent=2, default=str))
         return
-    t = Table(title=f"ligand library: {len(hits)} of {len(library.entries())}")
-    for col in ("name", "synonyms", "kind", "category / class", "SMILES"):
-        t.add_column(col, overflow="fold")
-    for e in hits:
-        t.add_row(e["name"], ", ".join(map(str, e.get("synonyms", [])))[:40], e["kind"],
-                  str(e.get("category") or e.get("class")), e["smiles"][:50])
-    Console(highlight=False, width=max(out.width, 120)).print(t)
-
-
+    if not hits:
+        out.print(f"no library entry matches {search!r} (of {len(library.entries())})")
+        return
+    headers = ["name", "synonyms", "class", "SMILES"]
+    rows = [[e["name"], ", ".join(map(str, e.get("synonyms", []))) or "-",
+             f"{e.get('category') or e.get('class')}" + (" (inorganic)" if e["kind"] == "inorganic" else ""),
+             e["smiles"]] for e in hits]
+    say(f"ligand library: {len(hits)} of {len(library.entries())} entries" + (f" match {search!r}" if search else ""),
+        style="bold")
+    keep, widths = fit_widths(headers, rows, out.width, drop_order=[3])
+    if len(keep) >= 3 and None not in widths:          # a table fits (the SMILES perhaps left out)
+        t, dropped = fit_table(headers, rows, drop_order=[3])
+        out.print(t)
+        left_out(dropped, "nanoligand ligand NAME shows one entry whole; --json shows all; or widen the terminal")
+        return
+    # too narrow for a table: one entry per paragraph, each line wrapped at spaces (SMILES between atoms)
+    cut = False
+    for name, synonyms, cls, smiles in rows:
+        say(f"{name} · {cls}", style="bold")
+        if synonyms != "-":
+            say(f"also: {synonyms}", indent=2, hang=6)
+        parts = wrap_smiles(smiles, max(out.width - 10, 20))
+        cut |= len(parts) > 1
+        for k, part in enumerate(parts):
+            out.print(("  SMILES: " if k == 0 else " " * 10) + part, markup=False, highlight=False, soft_wrap=True)
+    if cut:
+        say("long SMILES are cut between atoms to fit the terminal; --json gives each on one line", style="dim")

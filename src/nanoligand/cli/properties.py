@@ -204,17 +204,49 @@ def qled_cmd(
     """Seed 001 Table 2: inorganic-ligand QLED records with CIE points."""
     from nanoligand.properties.colour_ import query_qled
 
-    rows = query_qled(color, ligand_class, qd, min_eqe)
+    from nanoligand.cli._common import fit_table, fit_widths, line_count, say
+    from nanoligand.tables import load_table
+
+    refs = load_table("qled_seed001.yaml").get("references", {})
+    rows = [{**r, **({k: refs[r["ref"]][k] for k in ("cite", "journal", "reference")} if r["ref"] in refs
+                     else {"cite": None, "journal": None, "reference": None})}
+            for r in query_qled(color, ligand_class, qd, min_eqe)]
+    # author–year in the table; the journal too where two shown records would otherwise read the same
+    same = {c for c in (r["cite"] for r in rows) if c and len({x["ref"] for x in rows if x["cite"] == c}) > 1}
     if as_json:
         print_json(rows)
         return
-    t = Table(title=f"seed 001 Table 2: {len(rows)} records", title_justify="left")
-    for col in ("ligand", "QD", "colour", "EQE %", "EL nm", "FWHM nm", "CIE x,y", "seed 001 ref"):
-        t.add_column(col, overflow="fold")
-    for r in rows:
-        t.add_row(r["ligand"], r["qd"], r["color"] or "-", fmt(r["EQE_pct"]), fmt(r["EL_peak_nm"]),
-                  fmt(r["FWHM_nm"]), f"{r['cie_x']:.3f}, {r['cie_y']:.3f}" if "cie_x" in r else "-", r["ref"])
+    say(f"seed 001 Table 2: {len(rows)} records" + (f" with {color.lower()} emission" if color else ""), style="bold")
+    headers = ["ligand", "QD", "colour", "EQE\n%", "EL\nnm", "FWHM\nnm", "CIE x, y\n(1931)", "reference"]
+    cells = [[r["ligand"], r["qd"], r["color"] or "-", fmt(r["EQE_pct"]), fmt(r["EL_peak_nm"]), fmt(r["FWHM_nm"]),
+              f"{r['cie_x']:.3f}, {r['cie_y']:.3f}" if "cie_x" in r else "-",
+              (f"{r['cite']}, {r['journal']}" if r["cite"] in same else r["cite"]) if r["cite"]
+              else f"{r['ref']} (not resolved)"] for r in rows]
+    if color:               # one colour asked for: its column would repeat it on every row
+        headers.pop(2)
+        cells = [c[:2] + c[3:] for c in cells]
+    n = len(headers)
+    # the computed CIE point gives way where the reference would otherwise wrap
+    keep, widths = fit_widths(headers, cells, out.width)
+    if None in widths or any(line_count(c[n - 1], widths[-1]) > 1 for c in cells):
+        dropped = [headers.pop(n - 2).replace("\n", " ")]
+        cells = [c[:n - 2] + c[n - 1:] for c in cells]
+        n -= 1
+    else:
+        dropped = []
+    t, more = fit_table(headers, cells, right=range(n - 4 if dropped else n - 5, n - 1 if dropped else n - 2))
+    dropped += more
     out.print(t)
+    notes = ["EL: electroluminescence peak; CIE x, y: chromaticity of a Gaussian band with that peak and FWHM "
+             "(computed here, not in the seed); - = not given in the seed's table."]
+    if dropped:
+        notes.append(f"not shown at {out.width} columns: {', '.join(dropped)} (--json gives cie_x, cie_y)")
+    notes.append("reference: first author et al. and year, from seed 001's reference list; --json gives the "
+                 "journal and the full reference.")
+    if any(r["cite"] is None for r in rows):
+        notes.append("a number marked 'not resolved' is the seed's reference number, not found in its reference list")
+    for n in notes:
+        say(n, style="dim")
 
 
 @app.command("spacing")

@@ -124,10 +124,10 @@ def _default_experiment() -> Experiment:
 
 
 def _equilibria_sources(study: Spec) -> list[tuple[str, str]]:
-
+    """The model's source and how its parameters were calibrated, both whole."""
     rec = load_table("equilibria.yaml")[study.equilibria.preset]
     return [("equilibrium model", rec["source"]),
-            ("equilibrium parameters (calibrated, not measured)", str(rec["calibration"])[:600])]
+            ("equilibrium parameters (calibrated, not measured)", " ".join(str(rec["calibration"]).split()))]
 
 
 # -- properties -------------------------------------------------------------------------------------------
