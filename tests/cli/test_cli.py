@@ -135,3 +135,19 @@ def test_ligands_search(capsys):
     assert "1,2-ethanedithiol" in names
     rc, out, _ = run(capsys, "ligands", "--search", "TOPO")
     assert rc == 0 and "trioctylphosphine oxide" in out
+
+
+def test_ctrl_c_exits_130_and_leaves_no_file(tmp_path):
+    # issue: Ctrl-C during build exited 0 with no message
+    import signal
+    import time
+
+    out = tmp_path / "big.pdb"
+    proc = subprocess.Popen([sys.executable, "-c", "from nanoligand.cli import console; console()", "build", "PbS",
+                             "-d", "6", "--shell", "native", "-o", str(out)], stderr=subprocess.PIPE, text=True)
+    time.sleep(6.0)                      # imports done, the build is running
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130
+    assert err.strip().splitlines()[-1].startswith("interrupted")
+    assert not out.exists() and not list(tmp_path.glob(".big.pdb*"))

@@ -50,6 +50,9 @@ COMMANDS = {
 }
 
 
+INTERRUPTED = 130  #: exit code after Ctrl-C (128 + SIGINT), as shells report it
+
+
 class _LazyGroup(TyperGroup):
     """A group whose commands are imported from their module on first use."""
 
@@ -91,12 +94,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     debug = "--debug" in args
     args = [a for a in args if a != "--debug"]
     try:
-        app(args=args, prog_name="nanoligand", standalone_mode=False)
+        # typer turns Ctrl-C into exit code 130 and, outside standalone mode, returns it
+        code = app(args=args, prog_name="nanoligand", standalone_mode=False)
     except typer.Exit as exc:
-        return int(getattr(exc, "exit_code", 0) or 0)
-    except typer.Abort:
-        print("error: aborted", file=sys.stderr)
-        return 1
+        code = int(getattr(exc, "exit_code", 0) or 0)
+    except (typer.Abort, KeyboardInterrupt):
+        code = INTERRUPTED
     except NanoligandError as exc:
         if debug:
             traceback.print_exc()
@@ -114,7 +117,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug for the traceback",
               file=sys.stderr)
         return 1
-    return 0
+    if code == INTERRUPTED:
+        # writes are atomic (temp file + rename): an interrupted command leaves no partial file
+        print("interrupted: the file being written when Ctrl-C came was not written", file=sys.stderr)
+    return code if isinstance(code, int) else 0
 
 
 def console() -> None:
