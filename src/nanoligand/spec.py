@@ -158,13 +158,21 @@ class Fit(_Strict):
                                  "`experiment`).", default_factory=list, max_length=20)
 
 
+class ModelOptions(_Strict):
+    """Conditions of a packaged equilibrium model."""
+
+    diameter_nm: float | None = _f("Dot diameter (nm; default: the spec's).", None, gt=0)
+    conc_M: float | None = _f("Dot concentration (M).", None, gt=0, le=1)
+    solvent: str | None = _f("Solvent (name or abbreviation).", None, max_length=60)
+    T_K: float | None = _f("Temperature (K).", None, gt=0, le=1000)
+
+
 class Equilibria(_Strict):
     """The equilibrium section of a spec: a packaged model of the dot's shell and experiments on it."""
 
     preset: str = _f("Packaged model (data/equilibria.yaml, each with the materials it describes).", "seed004",
                      max_length=40)
-    options: dict[str, Union[float, str]] = _f("Model options: `diameter_nm`, `conc_M`, `solvent`, `T_K`.",
-                                               default_factory=dict)
+    options: ModelOptions = _f("Conditions of the model.", default_factory=ModelOptions)
     experiments: list[Experiment] = _f("Experiments to run (default: a titration with the model's titrant).",
                                        default_factory=list, max_length=6)
 
@@ -182,8 +190,7 @@ class Job(_Strict):
     """An equilibrium job file (`nanoligand titrate`, `nanoligand fit`): a model, an experiment, a fit."""
 
     preset: str | None = _f("Packaged model (give this or `model`).", None, max_length=40)
-    options: dict[str, Union[float, str]] = _f("Options of the packaged model: `diameter_nm`, `conc_M`, "
-                                               "`solvent`, `T_K`.", default_factory=dict)
+    options: ModelOptions = _f("Conditions of the packaged model.", default_factory=ModelOptions)
     model: dict[str, Any] | None = _f("A custom model: `dots`, `conditions`, `per_dot`, `free_M`, `reactions`, "
                                       "`species` (docs/equilibria.md).", None)
     experiment: Experiment | None = _f("The experiment done on the model.", None)
@@ -257,7 +264,8 @@ class Spec(_Strict):
 #: the schemas :func:`schema_markdown` documents, in order (file kind, model)
 DOCUMENTED = (("Build spec (`nanoligand build spec.yaml`, `nanoligand report`, the web app)", Spec),
               ("Shell recipe (`shell:` of a spec, `--shell recipe.yaml`)", Recipe), ("Recipe entry", RecipeEntry),
-              ("Equilibria (`equilibria:` of a spec)", Equilibria), ("Properties (`properties:` of a spec)", Properties),
+              ("Equilibria (`equilibria:` of a spec)", Equilibria),
+              ("Model options (`options:` of equilibria and jobs)", ModelOptions), ("Properties (`properties:` of a spec)", Properties),
               ("Equilibrium job (`nanoligand titrate job.yaml`, `nanoligand fit`)", Job),
               ("Experiment (`experiment:` of a job, `experiments:` of equilibria)", Experiment),
               ("Fit (`fit:` of a job)", Fit), ("Fit parameter", FitParameter), ("Dataset", Dataset))
@@ -370,6 +378,8 @@ def parse_spec(data: Mapping[str, Any], limits: str = "cli") -> Spec:
         spec = spec.model_copy(update={"diameter_nm": d, "aspect": aspect, **{k: None for k in dims}})
 
     lo, top = DIAMETER_RANGE_NM[0], LIMITS[limits]["diameter_nm"]
+    if spec.equilibria and spec.equilibria.options.diameter_nm is not None and spec.equilibria.options.diameter_nm > top:
+        raise InputError(f"equilibria.options.diameter_nm: at most {top:g} nm here, got {spec.equilibria.options.diameter_nm:g}")
     if not lo <= spec.diameter_nm <= top:
         raise InputError(f"diameter_nm: {spec.diameter_nm:g} nm is outside the supported range {lo:g}-{top:g} nm "
                          "(this tool's limit" + ("; the command line builds up to 30 nm)" if limits == "web" else ")"))

@@ -154,8 +154,9 @@ def test_api_bad_input(client, body, status, fragment):
 
 
 def test_api_limits_and_unknowns(client):
-    assert client.post("/api/jobs", content=b"x" * (MAX_BODY + 1)).status_code == 413
-    assert client.post("/api/jobs", content=b"{not json").status_code == 422
+    as_json = {"Content-Type": "application/json"}
+    assert client.post("/api/jobs", content=b"x" * (MAX_BODY + 1), headers=as_json).status_code == 413
+    assert client.post("/api/jobs", content=b"{not json", headers=as_json).status_code == 422
     assert client.get("/api/jobs/nope").status_code == 404
     assert client.get("/api/jobs/nope/download/xyz").status_code == 404
     opts = client.get("/api/options").json()

@@ -35,7 +35,6 @@ from nanoligand.errors import InputError
 from nanoligand.tables import load_table
 
 PRESETS = tuple(load_table("equilibria.yaml"))  #: built-in models, each with the materials it describes
-PRESET_OPTIONS = {"diameter_nm", "conc_M", "solvent", "T_K"}  #: what a packaged model's ``options`` may set
 
 
 @dataclass
@@ -83,10 +82,7 @@ def load_job(spec: Mapping[str, Any] | str | Path) -> Job:
             raise InputError(f"preset: unknown {job.preset!r}; built in: {', '.join(PRESETS)}")
         from nanoligand.equilibria.presets import seed004_pbs
 
-        bad = set(job.options) - PRESET_OPTIONS
-        if bad:
-            raise InputError(f"options: unknown {', '.join(sorted(bad))}; a preset takes {', '.join(sorted(PRESET_OPTIONS))}")
-        model = seed004_pbs(**job.options)
+        model = seed004_pbs(**job.options.model_dump(exclude_none=True))
     else:
         model = Model.from_spec(job.model)
     experiment = job.experiment.model_dump(exclude_none=True) if job.experiment else {}

@@ -12,7 +12,14 @@ API (JSON; every request body is validated by :mod:`nanoligand.spec` with the we
   from the job's model (no path ever comes from the client).
 
 Errors are the command line's one-line messages (``{"error": "..."}``, HTTP 422 for bad input, 404 for
-unknown jobs). The server binds to 127.0.0.1 unless told otherwise (``nanoligand serve --host``).
+unknown jobs, 413 for a body over :data:`MAX_BODY` bytes, 503 when :data:`MAX_ACTIVE` jobs are already
+queued or running). The server binds to 127.0.0.1 unless told otherwise (``nanoligand serve --host``).
+
+Requests from other sites are refused (403): the ``Host`` must name this server (a loopback name unless
+``--host`` says otherwise: DNS rebinding), a ``POST`` must carry ``Content-Type: application/json`` (which
+a cross-site form cannot send without the browser asking first) and, if it has an ``Origin``, the origin of
+this server. Every response carries a Content-Security-Policy without inline script, ``nosniff`` and
+``frame-ancestors 'none'``.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from nanoligand.errors import NanoligandError
+from nanoligand.errors import InputError, NanoligandError
 from nanoligand.web.assets import template, viewer_js
 from nanoligand.equilibria.spec import PRESETS
 from nanoligand.spec import LIMITS, parse_spec
@@ -37,7 +44,16 @@ from nanoligand.web.study import StudyResult, run_study
 FORMATS = {"xyz": "chemical/x-xyz", "pdb": "chemical/x-pdb", "extxyz": "chemical/x-xyz", "json": "application/json",
            "html": "text/html"}
 MAX_JOBS = 8          # finished jobs kept in memory (oldest dropped)
-MAX_BODY = 20_000     # bytes of a request body
+MAX_ACTIVE = 2        # jobs queued or running at once; more are refused with 503
+MAX_BODY = 20_000     # bytes of a request body (read in chunks; reading stops at the limit)
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                               "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 class Jobs:
@@ -48,13 +64,17 @@ class Jobs:
         self.lock = threading.Lock()
         self.run_lock = threading.Lock()
 
-    def submit(self, spec: dict) -> str:
+    def submit(self, spec: dict) -> str | None:
+        """Start a job; None when :data:`MAX_ACTIVE` jobs are already queued or running (the caller says busy)."""
         study = parse_spec(spec, limits="web")          # bad input: an error now, not a failed job
         jid = uuid.uuid4().hex[:12]
         with self.lock:
+            if sum(j["state"] in ("queued", "running") for j in self.jobs.values()) >= MAX_ACTIVE:
+                return None
             self.jobs[jid] = {"state": "queued", "stage": "queued", "progress": 0.0, "error": None, "result": None}
-            while len(self.jobs) > MAX_JOBS:
-                self.jobs.popitem(last=False)
+            finished = [k for k, j in self.jobs.items() if j["state"] in ("done", "error")]
+            for k in finished[: max(0, len(self.jobs) - MAX_JOBS)]:   # only finished jobs are dropped
+                del self.jobs[k]
         threading.Thread(target=self._run, args=(jid, study), daemon=True).start()
         return jid
 
@@ -97,12 +117,20 @@ def public(result: StudyResult) -> dict[str, Any]:
     return d
 
 
-def create_app() -> FastAPI:
+def create_app(hosts: tuple[str, ...] = LOOPBACK) -> FastAPI:
+    """The app; ``hosts`` are the names the ``Host`` header may give (the interface it is served on)."""
     app = FastAPI(title="nanoligand", docs_url=None, redoc_url=None, openapi_url=None)
     jobs = Jobs()
 
     def error(status: int, message: str) -> JSONResponse:
         return JSONResponse({"error": message}, status_code=status)
+
+    @app.middleware("http")
+    async def _same_site_only(request: Request, call_next):
+        refusal = _cross_site(request, hosts)
+        response = error(403, refusal) if refusal else await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
 
     @app.exception_handler(NanoligandError)
     async def _nanoligand_error(_request: Request, exc: NanoligandError):
@@ -111,6 +139,10 @@ def create_app() -> FastAPI:
     @app.get("/", response_class=HTMLResponse)
     def index() -> str:
         return template("app.html")
+
+    @app.get("/static/app.js")
+    def page_script() -> Response:
+        return Response(template("app.js"), media_type="application/javascript")
 
     @app.get("/static/3Dmol-min.js")
     def viewer() -> Response:
@@ -130,14 +162,19 @@ def create_app() -> FastAPI:
 
     @app.post("/api/jobs")
     async def submit(request: Request):
-        body = await request.body()
-        if len(body) > MAX_BODY:
+        body = await _read_body(request)
+        if body is None:
             return error(413, f"request too large (more than {MAX_BODY} bytes)")
         try:
             spec = json.loads(body or b"{}")
+        except RecursionError:
+            return error(422, "the request body is nested too deeply")
         except ValueError:
             return error(422, "the request body is not JSON")
-        return {"id": jobs.submit(spec)}
+        jid = jobs.submit(spec)
+        if jid is None:
+            return error(503, f"busy: {MAX_ACTIVE} builds are queued or running; try again when one finishes")
+        return {"id": jid}
 
     @app.get("/api/jobs/{jid}")
     def status(jid: str):
@@ -162,6 +199,36 @@ def create_app() -> FastAPI:
     return app
 
 
+def _cross_site(request: Request, hosts: tuple[str, ...]) -> str | None:
+    """Why a request does not come from this app's own page (None if it does)."""
+    from urllib.parse import urlsplit
+
+    host = request.headers.get("host", "")
+    name = urlsplit(f"//{host}").hostname or ""
+    if name not in hosts and name != "testserver":     # testserver: Starlette's test client
+        return f"refused: Host {host!r} is not this server"
+    if request.method == "POST":
+        origin = request.headers.get("origin")
+        if origin is not None and urlsplit(origin).netloc != host:
+            return f"refused: a request from {origin!r}, not from this app's page"
+        if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+            return "refused: a job request is JSON (Content-Type: application/json)"
+    return None
+
+
+async def _read_body(request: Request) -> bytes | None:
+    """The body, read in chunks; None as soon as it passes :data:`MAX_BODY` (nothing more is read)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            return None
+    return bytes(body)
+
+
 def _export(result: StudyResult, fmt: str) -> bytes:
     """The model in ``fmt``, written by the same writers as the command line into a private temp dir."""
     from nanoligand.web.report import write_report
@@ -183,4 +250,12 @@ def serve(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = False)
         import webbrowser
 
         threading.Timer(1.0, lambda: webbrowser.open(f"http://{host}:{port}/")).start()
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+    hosts = LOOPBACK if host in LOOPBACK else (host, *LOOPBACK)
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise InputError(f"cannot serve on {host}:{port}: {exc.strerror} (another server? try --port 0)") from None
+    uvicorn.run(create_app(hosts), host=host, port=port, log_level="warning")

@@ -106,7 +106,7 @@ def _equilibria(study: Spec) -> list[dict[str, Any]]:
     if study.material.split("-")[0] not in fits:
         raise InputError(f"the {eq.preset} equilibrium model describes {', '.join(fits)} "
                          f"(seed 004); no packaged model for {study.material}")
-    options = {"diameter_nm": study.diameter_nm, **eq.options}
+    options = {"diameter_nm": study.diameter_nm, **eq.options.model_dump(exclude_none=True)}
     model = load_job({"preset": eq.preset, "options": options}).model
     out = []
     for exp in eq.experiments or [_default_experiment()]:
