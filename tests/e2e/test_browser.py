@@ -23,6 +23,9 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
          "--disable-component-update", "--disable-sync", "--enable-unsafe-swiftshader", "--use-angle=swiftshader"]
 
 
+SERVED: dict = {}   # the app the server fixture runs (its job queue is inspected)
+
+
 @pytest.fixture(scope="module")
 def server():
     import uvicorn
@@ -32,13 +35,15 @@ def server():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
+    app = create_app()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     for _ in range(100):
         if srv.started:
             break
         time.sleep(0.05)
+    SERVED["app"] = app
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(timeout=5)
@@ -55,17 +60,27 @@ def page(server, tmp_path_factory):
         errors: list[str] = []
         pg.on("pageerror", lambda e: errors.append(str(e)))
         pg.goto(server)
-        pg.wait_for_function("document.querySelectorAll('#material option').length > 10")
+        _wait_until(pg, "document.querySelectorAll('#material option').length > 10", 30_000)
         pg.js_errors = errors
         yield pg
         browser.close()
 
 
+def _wait_until(page, expression: str, timeout_ms: int) -> None:
+    """Poll ``expression`` in the page. Not ``page.wait_for_function``: it compiles its predicate with
+    ``eval`` inside the page, which the app's Content-Security-Policy (no unsafe-eval) rightly blocks."""
+    t0 = time.time()
+    while not page.evaluate(expression):
+        if time.time() - t0 > timeout_ms / 1000:
+            raise AssertionError(f"timed out waiting for {expression}")
+        page.wait_for_timeout(200)
+
+
 def _build(page, timeout_ms=180_000):
     page.evaluate("document.getElementById('status').textContent = ''")
     page.click("#build")
-    page.wait_for_function("document.getElementById('status').textContent === 'done' || "
-                           "document.getElementById('error').textContent !== ''", timeout=timeout_ms)
+    _wait_until(page, "document.getElementById('status').textContent === 'done' || "
+                      "document.getElementById('error').textContent !== ''", timeout_ms)
 
 
 def test_build_pbs_with_native_shell_and_titration(page, tmp_path):
@@ -137,3 +152,42 @@ def test_custom_shell_from_the_form(page):
     _build(page, 30_000)
     assert page.text_content("#error").startswith("error: ")
     assert page.js_errors == []
+
+
+def test_another_site_cannot_start_a_job(page, server):
+    """A page from another origin (another port) posts to the app as a cross-site attacker would: a form
+    with text/plain (no CORS preflight) and a no-cors fetch. The app must start no job."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    target = f"{server}/api/jobs"
+    evil = f"""<!DOCTYPE html><html><body>
+<form id="f" method="POST" action="{target}" enctype="text/plain">
+<input name='{{"material": "PbS", "diameter_nm": 2.4, "shell": "none", "x": "' value='"}}'></form>
+<script>
+fetch("{target}", {{method: "POST", mode: "no-cors", headers: {{"Content-Type": "text/plain"}},
+  body: JSON.stringify({{material: "PbS", diameter_nm: 2.4, shell: "none"}})}})
+  .finally(function () {{ document.getElementById("f").submit(); }});
+</script></body></html>""".encode()
+
+    class Evil(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(evil)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Evil)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    jobs = SERVED["app"].state.jobs
+    before = len(jobs.jobs)
+    try:
+        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/")
+        page.wait_for_url(target, timeout=15_000)          # the form was submitted to the app ...
+        assert "refused" in page.content()                 # ... which answered 403
+        assert len(jobs.jobs) == before                    # and started nothing
+    finally:
+        httpd.shutdown()
+        page.goto(server)

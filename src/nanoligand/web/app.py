@@ -121,6 +121,7 @@ def create_app(hosts: tuple[str, ...] = LOOPBACK) -> FastAPI:
     """The app; ``hosts`` are the names the ``Host`` header may give (the interface it is served on)."""
     app = FastAPI(title="nanoligand", docs_url=None, redoc_url=None, openapi_url=None)
     jobs = Jobs()
+    app.state.jobs = jobs          # the queue, for tests and introspection
 
     def error(status: int, message: str) -> JSONResponse:
         return JSONResponse({"error": message}, status_code=status)
