@@ -34,25 +34,35 @@ PDB_MAX_ATOMS = 99999   # five-digit atom serial numbers
 PDB_MAX_RESIDUE = 9999  # four-digit residue numbers per chain
 
 
-def read_yaml(path: str | Path) -> Any:
-    """A user's YAML file; a missing, unreadable, non-UTF-8, oversized or malformed file, a key given twice
-    or nesting deeper than :data:`MAX_YAML_DEPTH` is a one-line :class:`InputError`."""
-    import yaml
-
+def read_text(path: str | Path, max_bytes: int = 50_000_000) -> str:
+    """A user's text file; a missing, unreadable, non-UTF-8 or oversized file, or a directory, is a one-line
+    :class:`InputError` that says which."""
     p = Path(path)
     try:
-        if p.stat().st_size > MAX_YAML_BYTES:
-            raise InputError(f"{path}: {p.stat().st_size} bytes; a spec file is at most {MAX_YAML_BYTES} bytes")
-        text = p.read_text(encoding="utf-8")
-        return yaml.load(text, Loader=_unique_key_loader())
+        size = p.stat().st_size
+        if p.is_dir():
+            raise InputError(f"{path} is a directory, not a file")
+        if size > max_bytes:
+            raise InputError(f"{path}: {size} bytes; at most {max_bytes} are read")
+        return p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"no such file: {path}") from None
-    except IsADirectoryError:
-        raise InputError(f"{path} is a directory, not a YAML file") from None
     except PermissionError:
         raise InputError(f"cannot read {path}: permission denied") from None
     except UnicodeDecodeError as exc:
         raise InputError(f"{path} is not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def read_yaml(path: str | Path) -> Any:
+    """A user's YAML file (:func:`read_text`); malformed YAML, a key given twice or nesting too deep is a
+    one-line :class:`InputError`."""
+    import yaml
+
+    text = read_text(path, MAX_YAML_BYTES)
+    try:
+        return yaml.load(text, Loader=_unique_key_loader())
     except RecursionError:
         raise InputError(f"{path}: nested too deeply") from None
     except yaml.YAMLError as exc:

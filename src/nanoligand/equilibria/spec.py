@@ -92,11 +92,13 @@ def load_job(spec: Mapping[str, Any] | str | Path) -> Job:
 
 def read_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """x, y and σ (or None) from a CSV with a header row."""
+    from nanoligand.io import read_text
+
     p = Path(path)
     try:
-        rows = list(csv.reader(p.read_text(encoding="utf-8").splitlines()))
-    except FileNotFoundError:
-        raise InputError(f"no such file: {p}") from None
+        rows = list(csv.reader(read_text(p).splitlines()))
+    except csv.Error as exc:
+        raise InputError(f"{p}: not CSV ({exc})") from None
     rows = [r for r in rows if r and any(c.strip() for c in r)]
     if len(rows) < 2:
         raise InputError(f"{p}: needs a header row and at least one data row")
@@ -105,9 +107,12 @@ def read_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray | Non
         if len(r) < 2:
             raise InputError(f"{p}, line {k}: needs at least two columns (x, y)")
         try:
-            data.append([float(c) for c in r[:3]])
+            row = [float(c) for c in r[:3]]
         except ValueError:
             raise InputError(f"{p}, line {k}: not a number in {r[:3]}") from None
+        if not np.all(np.isfinite(row)):
+            raise InputError(f"{p}, line {k}: {r[:3]} is not finite (nan or inf)")
+        data.append(row)
     widths = {len(d) for d in data}
     if len(widths) != 1:
         raise InputError(f"{p}: rows have different numbers of columns")
@@ -115,15 +120,31 @@ def read_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray | Non
     return arr[:, 0], arr[:, 1], (arr[:, 2] if arr.shape[1] > 2 else None)
 
 
+#: the most points one experiment may have (each is an equilibrium solve; the web app allows fewer)
+MAX_RANGE_POINTS = 10_000
+
+
 def parse_range(text: str) -> np.ndarray:
-    """``start:stop:n`` (n evenly spaced values, inclusive) or a comma list."""
+    """``start:stop:n`` (n evenly spaced values, inclusive) or a comma list, at most
+    :data:`MAX_RANGE_POINTS` finite values.
+
+    Examples
+    --------
+    >>> parse_range("0:200:5").tolist()
+    [0.0, 50.0, 100.0, 150.0, 200.0]
+    """
     try:
         if ":" in text:
             a, b, n = text.split(":")
             n = int(n)
-            if n < 1:
+            if not 1 <= n <= MAX_RANGE_POINTS:
                 raise ValueError
-            return np.linspace(float(a), float(b), n)
-        return np.array([float(v) for v in text.split(",")])
-    except ValueError:
-        raise InputError(f"cannot read {text!r}: use START:STOP:N or a comma list") from None
+            x = np.linspace(float(a), float(b), n)
+        else:
+            x = np.array([float(v) for v in text.split(",")])
+    except (ValueError, AttributeError):
+        raise InputError(f"cannot read {text!r}: use START:STOP:N (N from 1 to {MAX_RANGE_POINTS}) or a comma "
+                         "list") from None
+    if len(x) > MAX_RANGE_POINTS or not np.all(np.isfinite(x)):
+        raise InputError(f"{text!r}: at most {MAX_RANGE_POINTS} finite values")
+    return x
