@@ -7,7 +7,7 @@ OUT    := out
 VIEWER := src/nanoligand/web/static/3Dmol-min.js
 THREEDMOL ?= 3dmol@^2.5.5
 
-.PHONY: demo test e2e bench clean
+.PHONY: demo test fuzz e2e bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
+
+# every parser fed 3000 generated inputs each (tests/test_fuzz.py; make test runs 120 of each)
+fuzz: $(VENV)/.installed-test
+	NANOLIGAND_FUZZ=1 $(BIN)/python -m pytest -q tests/test_fuzz.py
 
 e2e: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q tests/e2e

@@ -67,7 +67,13 @@ def test_a_spec_sized_by_its_edge_builds_that_cube():
     ({"material": "PbS", "edge_nm": 4}, "does not size a truncated-octahedron"),
     ({"material": "CdSe-wz", "shape": "rod", "length_nm": 9, "width_nm": 3, "aspect": 2}, "disagrees"),
     ({"material": "PbS", "diameter_nm": 4, "colour": "red"}, "colour"),
+    # likely mistakes that used to pass silently (issue: nothing misleads)
+    ({"material": "PbS", "diameter_nm": 4, "shell": []}, "empty recipe"),
+    ({"material": "PbS", "diameter_nm": 4, "shape": "sphere", "aspect": 3}, "rods and platelets, not a sphere"),
+    ({"material": "PbS", "diameter_nm": 4, "shape": "cube", "ratio": 1.2}, "not a cube"),
+    ({"material": "PbS", "diameter_nm": True}, "valid number"),
 ])
 def test_bad_sizes_and_keys_name_the_field(data, words):
     with pytest.raises(InputError, match=words):
-        parse_spec(data)
+        spec = parse_spec(data)
+        spec.build()

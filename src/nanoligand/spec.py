@@ -233,6 +233,8 @@ class Spec(_Strict):
     @field_validator("shell", mode="before")
     @classmethod
     def _no_shell(cls, v: Any) -> Any:
+        if v == [] or (isinstance(v, dict) and v.get("entries") == []):
+            raise ValueError("an empty recipe: give entries, or 'none' for a bare core")
         return "none" if v is None else v
 
     _energies_as_text = field_validator("facet_energies", mode="before")(lambda v: _miller_text(v))

@@ -364,3 +364,12 @@ def test_cli_design_errors_are_one_line(capsys, args, fragment):
     lines = err.strip().splitlines()
     assert code == 1 and len(lines) == 1 and lines[0].startswith("error: ") and fragment in lines[0], err
     assert "Traceback" not in err
+
+
+def test_a_binary_library_is_refused(tmp_path, capsys):
+    # issue: a binary .smi was screened as "1 valid"
+    lib = tmp_path / "lib.smi"
+    lib.write_bytes(b"CCO\x00\x01\xff\xfe\x00")
+    assert main(["screen", str(lib), "-m", "CdSe", "-o", str(tmp_path / "h.parquet"), "--workers", "0"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "not UTF-8" in err and not (tmp_path / "h.parquet").exists()

@@ -135,6 +135,10 @@ def make_shape(name: str, lattice: Lattice, *, facet_energies: Mapping[str, floa
         raise InputError("facet energies define a Wulff shape: use --shape wulff with --facet-energy")
     if key not in SHAPES:
         raise InputError(f"unknown shape {name!r}; choose one of {', '.join(SHAPES)}")
+    if aspect is not None and key not in ("rod", "platelet"):
+        raise InputError(f"an aspect ratio shapes rods and platelets, not a {key}")
+    if ratio is not None and key != "truncated-octahedron":
+        raise InputError(f"a d100/d111 ratio shapes a truncated octahedron, not a {key}")
     if key in CUBIC_ONLY and lattice.crystal_system != "cubic":
         raise InputError(f"shape {key!r} needs a cubic lattice; {lattice.material.key} is not cubic "
                          "(use sphere, wulff, rod or platelet)")

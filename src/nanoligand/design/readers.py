@@ -22,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+import codecs
 import csv
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,15 @@ def library_format(path: str | Path) -> str:
         raise InputError(f"cannot tell the format of {str(p)!r}: use one of {', '.join(FORMATS)}")
     if not p.is_file():
         raise InputError(f"no such file: {p}")
+    if suffix != ".parquet":
+        with p.open("rb") as fh:
+            head = fh.read(8192)
+        try:   # an incremental decoder accepts a character cut at the end of the sample
+            codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < 8192)
+        except UnicodeDecodeError:
+            raise InputError(f"{p} is not UTF-8 text: a {suffix} library is a text file") from None
+        if b"\x00" in head:
+            raise InputError(f"{p} is binary (NUL bytes), not a {suffix} text file")
     return suffix
 
 
