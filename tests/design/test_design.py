@@ -373,3 +373,12 @@ def test_a_binary_library_is_refused(tmp_path, capsys):
     assert main(["screen", str(lib), "-m", "CdSe", "-o", str(tmp_path / "h.parquet"), "--workers", "0"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "not UTF-8" in err and not (tmp_path / "h.parquet").exists()
+
+
+def test_perovskite_in_a_polar_solvent_is_warned(capsys):
+    # issue: CsPbBr3 was recommended for ethanol without a stability warning (seed 000 §2.1.2: high ionicity)
+    assert main(["design", "-m", "CsPbBr3", "-s", "ethanol", "--top", "2"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("warning: ") and "polar solvents" in err and "seed 000" in err
+    assert main(["design", "-m", "CsPbBr3", "-s", "toluene", "--top", "2"]) == 0
+    assert capsys.readouterr().err == ""

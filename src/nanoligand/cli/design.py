@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import sys
 from typing import List, Optional
 
 import typer
@@ -58,6 +59,10 @@ def design_cmd(
         raise InputError("--no-library needs at least one --smiles candidate")
     recs = recommend(material, solvent, application, facet, top, smiles, per_class, _weights(weight),
                      library=not no_library)
+    from nanoligand.design.context import DesignContext
+
+    for w in DesignContext.create(material, solvent, application, facet).warnings:
+        print(f"warning: {w}", file=sys.stderr)
     if as_json:
         print_json([r.to_dict() for r in recs])
         return

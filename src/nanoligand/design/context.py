@@ -81,6 +81,12 @@ class DesignContext:
         return cls(key, lattice, acid["acid"], acid["class"], base["base"], base["class"], facet, facet_kind,
                    s_name, s_hsp, s_cls, app, source)
 
+    @property
+    def warnings(self) -> list[str]:
+        """What is wrong with the context itself (``context_warnings`` of data/design.yaml), with sources."""
+        return [f"{w['text']} ({w['source']})" for w in load_table("design.yaml").get("context_warnings", [])
+                if w["lattice"] == self.lattice and self.solvent_class in w["solvent_classes"]]
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["solvent_hansen"] = list(self.solvent_hansen) if self.solvent_hansen else None
