@@ -36,6 +36,7 @@ from nanoligand.core.build import KIND_CAPPING, Core
 from nanoligand.core.build import build as build_bare_core
 from nanoligand.core.sizes import equivalent_diameter_nm
 from nanoligand.errors import InputError
+from nanoligand.progress import report
 from nanoligand.io import JSON_SUFFIX, write_json, write_structure
 from nanoligand.shell.recipe import ShellSpec, native_shell, parse_shell
 from nanoligand.shell.result import ShellResult
@@ -307,6 +308,7 @@ class Nanocrystal:
     def _validation(self):
         from nanoligand.validate import validate
 
+        report(f"validating {len(self.atoms)} atoms", 0.9)
         return validate(self.atoms)
 
     @property
@@ -435,6 +437,7 @@ def build(material: str, diameter_nm: float | None = None, shape: str | None = N
     if diameter_nm is None:
         diameter_nm, aspect = equivalent_diameter_nm(material, shape, **dims, aspect=aspect, ratio=ratio,
                                                      facet_energies=facet_energies)
+    report(f"cutting a {diameter_nm:g} nm {material} core", 0.0)
     core = build_bare_core(material, diameter_nm, shape, termination,
                            facet_energies=dict(facet_energies or {}) or None, ratio=ratio, aspect=aspect)
     bare = Nanocrystal(core)

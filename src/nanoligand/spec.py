@@ -350,7 +350,8 @@ def checked(model: type[BaseModel], data: dict) -> Any:
         return model.model_validate(data)
     except ValidationError as exc:
         e = exc.errors()[0]
-        where = ".".join(str(p) for p in e["loc"]) or "spec"
+        where = ".".join(str(p) if str(p).isprintable() and str(p).strip() == str(p) and str(p) else repr(p)
+                         for p in e["loc"]) or "spec"
         got = "" if e["type"] in ("missing", "extra_forbidden") else f", got {_short(e.get('input'))}"
         more = f" ({exc.error_count()} problems)" if exc.error_count() > 1 else ""
         what = "unknown key" if e["type"] == "extra_forbidden" else e["msg"]

@@ -103,7 +103,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     except NanoligandError as exc:
         if debug:
             traceback.print_exc()
-        print(f"error: {exc}", file=sys.stderr)
+        print("error: " + " ".join(str(exc).split()), file=sys.stderr)   # one line, whatever the message
         return 1
     except Exception as exc:
         if debug:

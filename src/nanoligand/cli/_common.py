@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from rich.console import Console
 from rich.table import Table
@@ -297,3 +298,22 @@ def left_out(dropped: Sequence[str], how: str) -> None:
     """Say which columns a table left out to fit the terminal and how to see them."""
     if dropped:
         say(f"not shown at {out.width} columns: {', '.join(dropped)} ({how})", style="dim")
+
+
+@contextmanager
+def progress_line() -> Iterator[None]:
+    """Show the library's progress reports (:mod:`nanoligand.progress`) as one transient status line on a
+    terminal's stderr; silent when stderr is not a terminal (logs, pipes, tests)."""
+    import sys
+
+    from nanoligand.progress import listening
+
+    if not sys.stderr.isatty():
+        yield
+        return
+    with Console(stderr=True).status("working …") as status:
+        def show(stage: str, fraction: float | None) -> None:
+            status.update(stage + ("" if fraction is None else f"  ({100 * fraction:.0f} %)"))
+
+        with listening(show):
+            yield

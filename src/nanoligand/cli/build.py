@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from nanoligand.cli._common import json_option, out, output_option
+from nanoligand.cli._common import json_option, out, output_option, progress_line
 from nanoligand.errors import InputError
 from nanoligand.io import check_writable, read_yaml
 from nanoligand.materials import available, get
@@ -87,7 +87,10 @@ def build(
         data.pop("diameter_nm", None)  # a TEM size on the command line replaces the file's diameter
     spec = parse_spec(data)
     paths = [check_writable(p) for p in [*output, *spec.output]]
-    model = spec.build()
+    with progress_line():
+        model = spec.build()
+        if model.has_shell:
+            model.validate()
     for p in paths:
         model.write(p)
     if as_json:

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from nanoligand import plotting
-from nanoligand.cli._common import json_option, out, output_option, outputs, print_json, wrote
+from nanoligand.cli._common import progress_line, json_option, out, output_option, outputs, print_json, wrote
 from nanoligand.errors import InputError
 from nanoligand.io import write_json, write_text
 from nanoligand.plotting import PLOT_SUFFIXES
@@ -86,7 +86,8 @@ def fit_cmd(
     if not params:
         raise InputError("the spec has no fit.parameters to fit")
     datasets = job.datasets(data)
-    res = fit(job.model, datasets, params, bootstrap=bootstrap)
+    with progress_line():
+        res = fit(job.model, datasets, params, bootstrap=bootstrap)
     if as_json:
         print_json(res.to_dict())
         return

@@ -43,6 +43,7 @@ from scipy.optimize import least_squares
 from nanoligand.equilibria import experiments, observables
 from nanoligand.equilibria.model import Model
 from nanoligand.errors import InputError, SelfCheckError
+from nanoligand.progress import report
 
 EXPERIMENT_KINDS = ("titration", "dilution", "itc")
 
@@ -256,7 +257,8 @@ def _bootstrap(result, data, ps, res, n_boot, seed, lo, hi) -> dict[str, tuple[f
         base.append(simulate(result.model, exp, x))
     resid = np.concatenate([(y - b) for (_, _, y, _), b in zip(data, base)])
     draws = []
-    for _ in range(n_boot):
+    for b in range(n_boot):
+        report(f"bootstrap refit {b + 1} of {n_boot}", b / n_boot)
         pick = rng.integers(0, len(resid), len(resid))
         k = 0
         fake = []

@@ -69,7 +69,14 @@ def _curve(material: str, curve: str | None) -> tuple[str, str, dict]:
 
 
 def _eval(expr: str, **vars_) -> float:
-    return float(eval(expr, {"__builtins__": {}, "exp": math.exp}, vars_))  # data tables only, no user text
+    try:
+        value = float(eval(expr, {"__builtins__": {}, "exp": math.exp}, vars_))  # data tables only, no user text
+    except (OverflowError, ZeroDivisionError):
+        value = math.nan
+    if not math.isfinite(value):
+        raise InputError(f"{', '.join(f'{k} = {v:g}' for k, v in vars_.items())} is outside what the sizing curve "
+                         "can evaluate")
+    return value
 
 
 def _lam_of_d(rec: dict, d: float) -> float:
@@ -104,7 +111,7 @@ def _d_of_lam(rec: dict, lam: float) -> float:
     var = "L" if kind == "E_of_edge" else "d"
     f = lambda x: _eval(rec["formula"], **{var: x}) - E  # noqa: E731
     if f(0.3) * f(60.0) > 0:
-        raise InputError(f"{lam} nm ({E:.3f} eV) is outside what the curve can give")
+        raise InputError(f"{lam:.4g} nm ({E:.4g} eV) is outside what the curve can give")
     return brentq(f, 0.3, 60.0, xtol=1e-10)
 
 

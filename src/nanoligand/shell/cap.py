@@ -36,7 +36,7 @@ from nanoligand.shell.recipe import ShellEntry, ShellSpec
 from nanoligand.shell.result import Placed, ShellResult
 from nanoligand.shell.sites import SiteSet, binding_sites
 from nanoligand.shell.templates import ACCEPTORS, Template, single_atom_template, template
-from nanoligand.validate.graph import nonmetals
+from nanoligand.progress import report
 
 #: the site kind each motif binds (metal cores have neutral "vacancy" sites instead)
 SITE_KIND = {"X": "anion_vacancy", "L": "anion_vacancy", "Z": "cation_vacancy", "ion_pair": "a_site",
@@ -50,6 +50,7 @@ def cap(core, spec: ShellSpec) -> ShellResult:
     """Place the shell of ``spec`` on ``core`` (a :class:`~nanoligand.core.build.Core`; module docstring)."""
     mat = core.material
     metal_core = not mat.is_ionic
+    report("shell: binding sites and head placements", 0.0)
     sites = binding_sites(core)
     groups = _expand(spec, metal_core, mat.prototype)
     modes = [_modes(e, tpl, metal_core) for e, tpl, _ in groups]
@@ -65,6 +66,7 @@ def cap(core, spec: ShellSpec) -> ShellResult:
             usable[g] = usable[g][np.sort(first_of_host)]
     n, limits, listed = counts(core, {k: len(u) for k, u in enumerate(usable)}, groups, metal_core)
     shortfall: list[dict] = []
+    report(f"shell: choosing sites for {sum(n)} ligands", 0.15)
     chosen = _choose(core, sites, groups, usable, n, spec, shortfall)
     templates, tpl_ids = _template_ids(modes)
     alts = [_Alternatives(pools[g], heads[g], tpl_ids[g]) for g in range(len(groups))]
@@ -91,6 +93,7 @@ def cap(core, spec: ShellSpec) -> ShellResult:
     fixed = [np.array([sites.hosts[i][0] for i in idx], np.int64) if _bonded_by_host(groups[g]) else
              np.full(len(idx), -1, np.int64) for g, idx in enumerate(chosen)]
     packer = _packer(core, present, templates, alt_t, alt_o, alt_a, alt_ok, fixed)
+    report(f"shell: packing and relaxing {len(group_of)} ligands", 0.3)
     result = packer.pack(seed=spec.seed)
     keep = _trim(packer, groups, np.array(group_of, int), metal_core, shortfall)
     scores = packer.scores()

@@ -31,6 +31,7 @@ from nanoligand.shell import _pack as K
 from nanoligand.shell.choose import MIN_CN
 from nanoligand.shell.templates import Template
 from nanoligand.validate.graph import donor_range_A, nonmetals
+from nanoligand.progress import report
 
 MARGIN_A = 0.05
 SPINS_DEG = tuple(range(0, 360, 30))
@@ -452,6 +453,7 @@ class Packer:
             bad = np.nonzero(self.scores() > 0)[0]
             if len(bad) == 0 or rnd == RELIEF_ROUNDS:
                 break
+            report(f"shell: relief round {rnd + 1}, {len(bad)} ligands overlap", 0.4 + 0.4 * rnd / RELIEF_ROUNDS)
             if rnd == RELIEF_ROUNDS - 1:  # last resort: stuck ligands may take another head placement
                 for k in bad:
                     self.refit(int(k))
@@ -474,6 +476,7 @@ class Packer:
             deep = np.nonzero(depth > DEEP_A)[0]
             if len(deep) == 0:
                 return 0
+            report(f"shell: repairing {len(deep)} deep overlaps", 0.85)
             improved = False
             for k in deep[np.argsort(-depth[deep])]:
                 region = self._around(np.array([k]), REPAIR_RADIUS_A)

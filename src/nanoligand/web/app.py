@@ -36,6 +36,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from nanoligand.errors import InputError, NanoligandError
+from nanoligand.progress import listening
 from nanoligand.web.assets import template, viewer_js
 from nanoligand.equilibria.spec import PRESETS
 from nanoligand.spec import LIMITS, parse_spec
@@ -82,10 +83,14 @@ class Jobs:
         def progress(stage: str, frac: float) -> None:
             self._set(jid, stage=stage, progress=round(frac, 3))
 
+        def building(stage: str, frac: float | None) -> None:  # reports from inside the build: 5–70 %
+            self._set(jid, stage=stage, progress=round(0.05 + 0.65 * (frac or 0.0), 3))
+
         with self.run_lock:
             self._set(jid, state="running")
             try:
-                result = run_study(study, progress, limits="web")
+                with listening(building):
+                    result = run_study(study, progress, limits="web")
             except NanoligandError as exc:
                 self._set(jid, state="error", error=str(exc))
             except Exception as exc:  # an unexpected failure is reported, never a hung job
