@@ -100,27 +100,41 @@ def main(argv: Optional[List[str]] = None) -> int:
         code = int(getattr(exc, "exit_code", 0) or 0)
     except (typer.Abort, KeyboardInterrupt):
         code = INTERRUPTED
-    except NanoligandError as exc:
-        if debug:
-            traceback.print_exc()
-        print("error: " + " ".join(str(exc).split()), file=sys.stderr)   # one line, whatever the message
-        return 1
     except Exception as exc:
-        if debug:
-            traceback.print_exc()
-        if hasattr(exc, "format_message"):  # click/typer usage error (bad option, missing value)
-            param = getattr(exc, "param", None)
-            where = f"{'/'.join(param.opts)}: " if getattr(param, "opts", None) else ""
-            print(f"error: {where}{exc.format_message()}", file=sys.stderr)
-            return 2
-        # anything else is a bug: still one line (the traceback above with --debug)
-        print(f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug for the traceback",
-              file=sys.stderr)
-        return 1
+        code = INTERRUPTED if _interrupted(exc) else _report_error(exc, debug)
     if code == INTERRUPTED:
         # writes are atomic (temp file + rename): an interrupted command leaves no partial file
         print("interrupted: the file being written when Ctrl-C came was not written", file=sys.stderr)
     return code if isinstance(code, int) else 0
+
+
+def _report_error(exc: Exception, debug: bool) -> int:
+    """Print ``exc`` as one ``error:`` line (its traceback first with ``--debug``); the exit code."""
+    if debug:
+        traceback.print_exc()
+    if isinstance(exc, NanoligandError):
+        print("error: " + " ".join(str(exc).split()), file=sys.stderr)   # one line, whatever the message
+        return 1
+    if hasattr(exc, "format_message"):  # click/typer usage error (bad option, missing value)
+        param = getattr(exc, "param", None)
+        where = f"{'/'.join(param.opts)}: " if getattr(param, "opts", None) else ""
+        print(f"error: {where}{exc.format_message()}", file=sys.stderr)
+        return 2
+    # anything else is a bug: still one line (the traceback above with --debug)
+    print(f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug for the traceback",
+          file=sys.stderr)
+    return 1
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """Whether ``exc`` was caused by Ctrl-C (a KeyboardInterrupt anywhere in its chain)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def console() -> None:
