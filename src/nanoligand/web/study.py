@@ -132,33 +132,40 @@ def _equilibria_sources(study: Spec) -> list[tuple[str, str]]:
 
 # -- properties -------------------------------------------------------------------------------------------
 def _properties(study: Spec) -> dict[str, Any]:
-    from nanoligand import plotting
-    from nanoligand.properties.levels import band_edges, layers
+    """The estimates a study asks for; one that does not apply to the material becomes a note."""
+    from nanoligand.properties.levels import band_edges
     from nanoligand.properties.optics import wavelength_from_size
 
     out: dict[str, Any] = {"sources": []}
-    if study.properties.optics:
+    wanted = {"optics": (wavelength_from_size, _add_optics), "levels": (band_edges, _add_levels)}
+    for key, (estimate, add) in wanted.items():
+        if not getattr(study.properties, key):
+            continue
         try:
-            s = wavelength_from_size(study.material, study.diameter_nm)
+            value = estimate(study.material, study.diameter_nm)
         except InputError as exc:
-            out["optics_note"] = str(exc)
+            out[f"{key}_note"] = str(exc)
         else:
-            out["optics"] = s.to_dict()
-            out["optics_svg"] = _sizing_svg(study.material, s)
-            out["sources"].append(("optics", s.source))
-    if study.properties.levels:
-        try:
-            e = band_edges(study.material, study.diameter_nm)
-        except InputError as exc:
-            out["levels_note"] = str(exc)
-        else:
-            out["levels"] = e.to_dict()
-            out["sources"] += [("energy levels", src) for src in e.sources]
-            if e.cb_eV is not None:
-                fig, ax = plotting.figure(5.0, 4.0)
-                plotting.band_alignment(ax, e, 0.0, layers())
-                out["levels_svg"] = plotting.svg_text(fig)
+            add(out, study, value)
     return out
+
+
+def _add_optics(out: dict[str, Any], study: Spec, s) -> None:
+    out["optics"] = s.to_dict()
+    out["optics_svg"] = _sizing_svg(study.material, s)
+    out["sources"].append(("optics", s.source))
+
+
+def _add_levels(out: dict[str, Any], study: Spec, e) -> None:
+    from nanoligand import plotting
+    from nanoligand.properties.levels import layers
+
+    out["levels"] = e.to_dict()
+    out["sources"] += [("energy levels", src) for src in e.sources]
+    if e.cb_eV is not None:
+        fig, ax = plotting.figure(5.0, 4.0)
+        plotting.band_alignment(ax, e, 0.0, layers())
+        out["levels_svg"] = plotting.svg_text(fig)
 
 
 def _sizing_svg(material: str, at) -> str:
