@@ -10,12 +10,12 @@ Examples
 
 from nanoligand.errors import (ChemistryError, GeometryError, InputError, NanoligandError, OutputError,
                                SelfCheckError)
-from nanoligand.materials import Material
-from nanoligand.materials import available as available_materials
-from nanoligand.materials import get as get_material
 
 __version__ = "0.1.0"
 
+#: public name → (module, name there), imported on first use
+_ALIASED = {"Material": ("nanoligand.materials", "Material"), "get_material": ("nanoligand.materials", "get"),
+            "available_materials": ("nanoligand.materials", "available")}
 _LAZY = {"Ligand": "nanoligand.ligands", "ligand": "nanoligand.ligands", "classify_batch": "nanoligand.ligands",
          "build": "nanoligand.nanocrystal", "Nanocrystal": "nanoligand.nanocrystal",
          "Composition": "nanoligand.nanocrystal", "build_core": "nanoligand.nanocrystal", "build_nanocrystal": "nanoligand.nanocrystal",
@@ -23,12 +23,15 @@ _LAZY = {"Ligand": "nanoligand.ligands", "ligand": "nanoligand.ligands", "classi
 
 
 def __getattr__(name: str):
-    """Names load their modules on first use (RDKit, pandas, ASE's crystal tables are not imported by
+    """Names load their modules on first use (NumPy, RDKit, pandas, ASE are not imported by
     ``import nanoligand``: a fast CLI start); the aliases of the first release (``build_core``, ``build_nanocrystal``, ``BareCore``) load on use."""
-    if name in _LAZY:
-        import importlib
+    import importlib
 
+    if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
+    if name in _ALIASED:
+        module, attr = _ALIASED[name]
+        return getattr(importlib.import_module(module), attr)
     raise AttributeError(f"module 'nanoligand' has no attribute {name!r}")
 
 __all__ = [

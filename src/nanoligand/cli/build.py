@@ -11,8 +11,6 @@ from rich.table import Table
 
 from nanoligand.cli._common import json_option, out, output_option, progress_line
 from nanoligand.errors import InputError
-from nanoligand.io import check_writable, read_yaml
-from nanoligand.materials import available, get
 
 app = typer.Typer(rich_markup_mode=None)
 
@@ -67,6 +65,7 @@ def build(
 
     With a spec file (the keys of `nanoligand.spec`), options given on the command line replace the
     file's values."""
+    from nanoligand.io import check_writable, read_yaml
     from nanoligand.spec import parse_spec
 
     given = dict(diameter_nm=diameter, edge_nm=edge_nm, length_nm=length_nm, width_nm=width_nm, shape=shape, termination=termination,
@@ -103,6 +102,8 @@ def build(
 
 def load_shell(value: str):
     """``native`` or a YAML recipe file (a list of entries, or a mapping with ``entries``)."""
+    from nanoligand.io import read_yaml
+
     if value == "native":
         return "native"
     if not value.lower().endswith((".yaml", ".yml")):
@@ -145,6 +146,8 @@ def _print_shell(nc, paths: list) -> None:
 
 
 def _print_census(nc, paths: list) -> None:
+    from nanoligand.materials import get
+
     c = nc.census
     summary = Table(show_header=False, box=None, pad_edge=False)
     summary.add_column(style="bold")
@@ -185,7 +188,7 @@ def validate(
                                  "distances, deviations)."),
 ) -> None:
     """Validate a capped nanocrystal model from its coordinates; exits 1 if a rule fails."""
-    from nanoligand.io import write_json
+    from nanoligand.io import check_writable, write_json
     from nanoligand.validate import validate as run
 
     report = run(path)
@@ -232,6 +235,8 @@ def _print_validation(report, show_ligands: bool) -> None:
 @app.command()
 def materials(as_json: bool = json_option("the records")) -> None:
     """List the built-in materials with their structure, band gap and sources."""
+    from nanoligand.materials import available, get
+
     records = [get(k).summary(density=as_json) for k in available()]
     if as_json:
         print(json.dumps(records, indent=2))

@@ -10,7 +10,6 @@ from rich.table import Table
 from nanoligand import plotting
 from nanoligand.cli._common import progress_line, json_option, out, output_option, outputs, print_json, wrote
 from nanoligand.errors import InputError
-from nanoligand.io import write_json, write_text
 from nanoligand.plotting import PLOT_SUFFIXES
 
 app = typer.Typer(rich_markup_mode=None)
@@ -37,6 +36,7 @@ def titrate_cmd(
     as_json: bool = json_option("the curve"),
 ) -> None:
     """Simulate a titration, ITC run, dilution or solvent swap on an equilibrium model."""
+    from nanoligand.io import write_json, write_text
     from nanoligand.equilibria.runs import run
     from nanoligand.equilibria.spec import load_job
 

@@ -10,7 +10,6 @@ from rich.table import Table
 from rich.text import Text
 
 from nanoligand.cli._common import fit_table, fit_widths, left_out, out, say, wrap_smiles
-from nanoligand.materials import get
 
 app = typer.Typer(rich_markup_mode=None)
 
@@ -23,6 +22,7 @@ def ligand_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the full record as JSON."),
 ) -> None:
     """Anchors, binding motif, HSAB, functional part and descriptors of one ligand."""
+    from nanoligand.materials import get
     from nanoligand.ligands import ligand
 
     lig = ligand(name_or_smiles)
