@@ -32,6 +32,7 @@ from rdkit import Chem
 
 from nanoligand.design.context import rules
 from nanoligand.ligands.catalogue import element_symbols
+from nanoligand.shell.motifs import binds_no_site, offered_by
 from nanoligand.solvents import hansen_distance_MPa05, hansen_matrix_MPa05
 
 TANFORD_NM_PER_BOND = 0.1265
@@ -88,12 +89,10 @@ def anchor_kinds(a) -> set[str]:
         return {"cation"}
     if a.group in ZWITTERION:
         return {"zwitterion"}
-    if a.motif == "counterion" or a.group == "non_coordinating_anion":
+    if binds_no_site(a.motif) or a.group == "non_coordinating_anion":
         return {"counterion"}
     kinds = set(a.motifs) or ({a.motif} if a.motif else set())
-    if a.after_deprotonation and "O" in a.donor_elements:
-        kinds.add("X2")
-    return kinds
+    return kinds | set(offered_by(a.after_deprotonation, a.donor_elements))  # X2: an O-acid on an oxide
 
 
 def _longest_path(mol: Chem.Mol) -> int:

@@ -34,6 +34,7 @@ from typing import Any
 from nanoligand.design.context import DesignContext, rules
 from nanoligand.design.features import Features, handles_when_bound, hansen_rank
 from nanoligand.ligands import hsab
+from nanoligand.shell.motifs import is_acceptor
 
 SOFTNESS = hsab.SOFTNESS
 
@@ -91,7 +92,7 @@ def hsab_score(f: Features, ctx: DesignContext, group: str | None) -> tuple[floa
     for a in f.anchors:
         if group and a["group"] != group:
             continue
-        acceptor = "Z" in a["kinds"] and a["motif"] == "Z"
+        acceptor = is_acceptor(a["motif"]) and a["motif"] in a["kinds"]
         partner, partner_cls = (ctx.base, ctx.base_class) if acceptor else (ctx.acid, ctx.acid_class)
         if a["hsab"] is None or partner_cls is None:
             continue

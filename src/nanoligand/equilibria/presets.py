@@ -59,11 +59,11 @@ def _ligand_radius_nm(name: str) -> tuple[float, float]:
     from rdkit.Chem import AllChem
 
     from nanoligand.ligands import ligand
-    from nanoligand.ligands.descriptors import _embed
+    from nanoligand.ligands.conformer import quick_embed
 
     lig = ligand(name)
     mh = Chem.AddHs(lig.mol)
-    _embed(mh, 0xC0FFEE)
+    quick_embed(mh)
     volume_A3 = AllChem.ComputeMolVolume(mh)
     return (3 * volume_A3 / (4 * np.pi)) ** (1 / 3) / 10.0, lig.descriptors_3d["length_A"] / 10.0
 

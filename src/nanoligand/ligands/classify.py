@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from rdkit import Chem
 
 from nanoligand.ligands.catalogue import Catalogue, applicable, catalogue, element_numbers, element_symbols
+from nanoligand.shell.motifs import binds_as_anion, deprotonated, part_role
 
 ONIUM_GROUPS = frozenset({"primary_ammonium", "secondary_ammonium", "tertiary_ammonium",
                           "quaternary_ammonium", "guanidinium", "formamidinium"})
@@ -242,7 +243,7 @@ def _sign_ok(charge: int, want: str) -> bool:
 
 def _species(cls: str, motif: str, frag: Chem.Mol, idx: tuple[int, ...], k: int, charge: int, smiles: str,
              cat: Catalogue) -> tuple[Part, Anchor | None]:
-    role = {"counterion": "counter-ion", "Z": "acceptor", "X": "ligand"}.get(motif, "ligand")
+    role = part_role(motif)
     part = Part(smiles, charge, cls, motif, role, tuple(idx))
     metals = cat.sets["METALLOIDS_AND_METALS"]
     if cls in _DONOR_CLASSES:
@@ -304,7 +305,7 @@ def _organic_anchor(mol: Chem.Mol, info: dict, match: tuple[int, ...], donor_q: 
     if charge == 0 and "neutral_motif" in info:
         motif = info["neutral_motif"]
     after = info.get("after_deprotonation") if charge == 0 else None
-    motifs = tuple(dict.fromkeys([m for m in (motif, "X" if after else None) if m]))
+    motifs = tuple(dict.fromkeys([m for m in (motif, deprotonated() if after else None) if m]))
     return Anchor(
         group=info["group"], motif=motif, motifs=motifs, atoms=tuple(sorted(match)), donor_atoms=donors,
         donor_elements=tuple(sorted({mol.GetAtomWithIdx(i).GetSymbol() for i in donors})),
@@ -345,7 +346,7 @@ def _overall(parts: list[Part], anchors: list[Anchor], cat: Catalogue) -> tuple[
     for rule in cat.salts:
         cmin = rule.get("cation_charge_min", 1)
         if (cations and anions and all(p.species in rule["cation"] for p in cations)
-                and all(p.species in rule["anion"] or (p.species == "organic" and p.motif == "X"
+                and all(p.species in rule["anion"] or (p.species == "organic" and binds_as_anion(p.motif)
                                                         and "carboxylate" in rule["anion"]) for p in anions)
                 and all(p.charge >= cmin for p in cations if p.species == "metal_cation")):
             return rule["motif"], rule["assumes"]

@@ -1,4 +1,11 @@
-"""Extended conformers of a ligand, optimised with a force field: the one conformer recipe.
+"""Ligand 3D coordinates: the one home of the conformer recipe (embedding, force field, extension).
+
+Every 3D structure of a ligand in the package comes from here: the shell templates' optimised
+conformers (:func:`extended_conformers`), the one-conformer estimates of the descriptors, extents,
+dipoles and volumes (:func:`quick_embed`, :func:`anti_conformer`) and the validator's force-field
+references (:func:`optimise`). Embeddings are ETKDGv3 (Riniker & Landrum, J. Chem. Inf. Model. 2015, 55,
+2562) with a fixed random seed (``SEED``), so every result is deterministic; the force field is MMFF94,
+UFF where MMFF94 lacks parameters (:func:`force_field`).
 
 A ligand in a dense shell stands up from the surface, so the conformers that matter are extended
 ones. From an ETKDG embedding (RDKit) the path from the donor to the farthest heavy atom is made
@@ -33,6 +40,11 @@ from rdkit import Chem, rdBase
 from rdkit.Chem import AllChem, rdMolTransforms
 
 SEED = 0xC0FFEE
+#: the one-conformer estimates: at most this many ETKDG iterations per attempt ...
+QUICK_ITERATIONS = 50
+#: ... from random coordinates, then from the distance-geometry (eigenvalue) start for molecules of up to
+#: this many heavy atoms (for long flexible lipids the eigenvalue start can take minutes)
+QUICK_EIGEN_FALLBACK_ATOMS = 30
 SKEW_DEG = (180.0, 120.0, -120.0)
 GAUCHE_DEG = 65.0
 HEAD_TWISTS_DEG = (60.0, -60.0, 120.0, -120.0)
@@ -60,28 +72,134 @@ class Conformers:
         return self.straight + self.twisted + self.bent
 
 
-def _field(m: Chem.Mol, conf_id: int):
-    """A force field for conformer ``conf_id``: MMFF94, else UFF, else None; and its name."""
-    props = AllChem.MMFFGetMoleculeProperties(m)
-    if props is not None:
-        return AllChem.MMFFGetMoleculeForceField(m, props, confId=conf_id), "MMFF94"
-    if AllChem.UFFHasAllMoleculeParams(m):
+def embed(mh: Chem.Mol, seed: int = SEED, starts: tuple[bool, ...] = (False, True), max_iterations: int = 0) -> bool:
+    """Embed ``mh`` (explicit H) in 3D with ETKDGv3, trying each start in turn (``useRandomCoords``:
+    False is the distance-geometry start, True random coordinates); ``max_iterations`` 0 is RDKit's
+    default. Whether a conformer was made.
+
+    Examples
+    --------
+    >>> m = Chem.AddHs(Chem.MolFromSmiles("CCO"))
+    >>> embed(m), m.GetNumConformers()
+    (True, 1)
+    """
+    with rdBase.BlockLogs():
+        for random_start in starts:
+            params = AllChem.ETKDGv3()
+            params.randomSeed = seed
+            params.useRandomCoords = random_start
+            if max_iterations:
+                params.maxIterations = max_iterations
+            if AllChem.EmbedMolecule(mh, params) == 0:
+                return True
+    return False
+
+
+def quick_embed(mh: Chem.Mol, seed: int = SEED) -> bool:
+    """The embedding of the one-conformer estimates (``QUICK_*`` above); whether it succeeded.
+
+    >>> quick_embed(Chem.AddHs(Chem.MolFromSmiles("CCCCCCCCCCCCS")))
+    True
+    """
+    starts = (True,) if mh.GetNumHeavyAtoms() > QUICK_EIGEN_FALLBACK_ATOMS else (True, False)
+    return embed(mh, seed, starts, QUICK_ITERATIONS)
+
+
+def set_anti(mh: Chem.Mol, path, conf_id: int = -1) -> None:
+    """Set every single, non-ring torsion along ``path`` (atom indices) to 180° (anti), without a force
+    field; bonds RDKit refuses to rotate (in conjugated systems) are left as they are."""
+    conf = mh.GetConformer(conf_id)
+    ring = mh.GetRingInfo()
+    for a, b, c, d in zip(path, path[1:], path[2:], path[3:]):
+        bond = mh.GetBondBetweenAtoms(b, c)
+        if bond.GetBondType() != Chem.BondType.SINGLE or ring.NumBondRings(bond.GetIdx()):
+            continue
+        try:
+            rdMolTransforms.SetDihedralDeg(conf, a, b, c, d, 180.0)
+        except (ValueError, RuntimeError):
+            continue
+
+
+def farthest_atom(mh: Chem.Mol, start: int, atoms) -> int:
+    """The atom of ``atoms`` most bonds away from ``start`` (the first of a tie)."""
+    dmat = Chem.GetDistanceMatrix(mh)
+    return int(max(atoms, key=lambda j: dmat[start, j]))
+
+
+def anti_conformer(mh: Chem.Mol, start: int, end: int | None = None, seed: int = SEED) -> bool:
+    """One extended conformer of ``mh`` (explicit H), for the 3D estimates: :func:`quick_embed`, then the
+    torsions on the path ``start`` → ``end`` (default: the heavy atom farthest from ``start``) set anti
+    (:func:`set_anti`). Whether it could be embedded.
+
+    Examples
+    --------
+    >>> m = Chem.AddHs(Chem.MolFromSmiles("SCCCCCCCCCCCC"))
+    >>> anti_conformer(m, 0)
+    True
+    >>> x = m.GetConformer().GetPositions()   # all-anti: S···C12 beyond 11 C–C rises of 1.265 Å (Tanford 1972)
+    >>> bool(np.linalg.norm(x[0] - x[12]) > 11 * 1.265)
+    True
+    """
+    if not quick_embed(mh, seed):
+        return False
+    if end is None:
+        end = farthest_atom(mh, start, [a.GetIdx() for a in mh.GetAtoms() if a.GetAtomicNum() > 1])
+    if end != start:
+        set_anti(mh, Chem.GetShortestPath(mh, start, end))
+    return True
+
+
+def ligand_fragment(mol: Chem.Mol, donor_atoms) -> tuple[Chem.Mol, list[int]]:
+    """The fragment holding the first donor atom (else the largest), with the donors re-indexed into it:
+    the ligand of a salt given whole, without its counter-ions."""
+    frags = Chem.GetMolFrags(mol, asMols=False)
+    if len(frags) == 1:
+        return mol, list(donor_atoms)
+    key = next((f for f in frags if donor_atoms and donor_atoms[0] in f), max(frags, key=len))
+    sub = Chem.RWMol(mol)
+    for i in sorted(set(range(mol.GetNumAtoms())) - set(key), reverse=True):
+        sub.RemoveAtom(i)
+    new_index = {old: new for new, old in enumerate(sorted(key))}
+    frag = sub.GetMol()
+    Chem.SanitizeMol(frag)
+    return frag, [new_index[d] for d in donor_atoms if d in new_index]
+
+
+def force_field(m: Chem.Mol, conf_id: int = -1, name: str | None = None):
+    """A force field for conformer ``conf_id`` and its name: MMFF94, else UFF, else (None, "none");
+    ``name`` asks for one of the two."""
+    if name in (None, "MMFF94"):
+        props = AllChem.MMFFGetMoleculeProperties(m)
+        if props is not None:
+            return AllChem.MMFFGetMoleculeForceField(m, props, confId=conf_id), "MMFF94"
+    if name in (None, "UFF") and AllChem.UFFHasAllMoleculeParams(m):
         return AllChem.UFFGetMoleculeForceField(m, confId=conf_id), "UFF"
     return None, "none"
 
 
-def optimise(m: Chem.Mol, conf_id: int, torsions: list[tuple[tuple[int, int, int, int], float]]) -> str:
-    """Minimise conformer ``conf_id`` with the force field, holding ``torsions`` (quad, degrees)."""
-    ff, name = _field(m, conf_id)
+def optimise(m: Chem.Mol, conf_id: int = -1, torsions=(), window_deg: float = WINDOW_DEG, k: float = RESTRAINT_K,
+             max_iters: int = MAX_ITERS, name: str | None = None) -> str:
+    """Minimise conformer ``conf_id`` with the force field (:func:`force_field`), holding ``torsions``
+    ((quad, degrees) pairs) within ±``window_deg`` by a flat-bottomed restraint of constant ``k``
+    (kcal/mol/rad²); the name of the field used ("none": nothing done).
+
+    Examples
+    --------
+    >>> m = Chem.AddHs(Chem.MolFromSmiles("CC"))
+    >>> embed(m), optimise(m)
+    (True, 'MMFF94')
+    >>> x = m.GetConformer().GetPositions()   # C–C of ethane, 1.53 Å (Allen et al., J. Chem. Soc. Perkin 2 1987, S1)
+    >>> bool(abs(np.linalg.norm(x[0] - x[1]) - 1.53) < 0.03)
+    True
+    """
+    ff, name = force_field(m, conf_id, name)
     if ff is None:
         return name
+    add = ff.MMFFAddTorsionConstraint if name == "MMFF94" else ff.UFFAddTorsionConstraint
     for quad, angle in torsions:
-        if name == "MMFF94":
-            ff.MMFFAddTorsionConstraint(*quad, False, angle - WINDOW_DEG, angle + WINDOW_DEG, RESTRAINT_K)
-        else:
-            ff.UFFAddTorsionConstraint(*quad, False, angle - WINDOW_DEG, angle + WINDOW_DEG, RESTRAINT_K)
+        add(*quad, False, angle - window_deg, angle + window_deg, k)
     ff.Initialize()
-    ff.Minimize(maxIts=MAX_ITERS)
+    ff.Minimize(maxIts=max_iters)
     return name
 
 
@@ -100,13 +218,8 @@ def extended_conformers(mh: Chem.Mol, start: int, n_straight: int = N_STRAIGHT, 
         Van der Waals radii per atom for the self-overlap test (Bondi-like defaults from RDKit).
     """
     m = Chem.Mol(mh)
-    with rdBase.BlockLogs():
-        params = AllChem.ETKDGv3()
-        params.randomSeed = SEED
-        if AllChem.EmbedMolecule(m, params) != 0:
-            params.useRandomCoords = True
-            if AllChem.EmbedMolecule(m, params) != 0:
-                raise ValueError("RDKit could not embed the molecule in 3D")
+    if not embed(m, SEED):
+        raise ValueError("RDKit could not embed the molecule in 3D")
     radii = np.array([Chem.GetPeriodicTable().GetRvdw(a.GetSymbol()) for a in m.GetAtoms()]) if radii is None \
         else radii
     topo = Chem.GetDistanceMatrix(m)

@@ -4,16 +4,18 @@
 (J. Chem. Inf. Comput. Sci. 1999, 39, 868), topological polar surface area (Ertl et al., J. Med. Chem.
 2000, 43, 3714), rotatable bonds, H-bond donors/acceptors, stereocentres.
 
-3D (estimates from one extended conformer): an ETKDG conformer (Riniker & Landrum, J. Chem. Inf.
-Model. 2015, 55, 2562) is straightened by setting every rotatable torsion along the path from the
-donor atom to the farthest atom to 180° (anti), keeping ring and double-bond geometry; then
+3D (estimates from one extended conformer, :func:`nanoligand.ligands.conformer.anti_conformer`): an
+ETKDG conformer (Riniker & Landrum, J. Chem. Inf. Model. 2015, 55, 2562) is straightened by setting
+every rotatable torsion along the path from the donor atom to the farthest atom to 180° (anti),
+keeping ring and double-bond geometry; then
 
 * ``span_A``: donor-atom nucleus to the farthest heavy atom's nucleus (the ligand's extent along the
   chain, without van der Waals radii);
 * ``length_A``: donor-atom nucleus to the farthest atom's nucleus plus that atom's van der Waals
   radius (RDKit periodic table, Bondi-type radii);
 * ``footprint_nm2``: area of the union of van der Waals discs projected on the plane normal to the
-  donor→tail axis (rasterised on a 0.1 Å grid): the surface area one upright ligand shades;
+  donor→tail axis (rasterised on a 0.1 Å grid, :func:`disc_union_area_A2`): the surface area one
+  upright ligand shades;
 * ``cone_angle_deg``: Tolman-type cone (C. A. Tolman, Chem. Rev. 1977, 77, 313): apex at a virtual
   surface metal 2.28 Å below the donor atom(s) along the axis, axis towards the centroid of the other
   heavy atoms, enclosing the van der Waals spheres of every non-donor atom (the donors' acidic H atoms, which
@@ -36,13 +38,15 @@ from typing import Any
 
 import numpy as np
 from rdkit import Chem, rdBase
-from rdkit.Chem import AllChem, Crippen, Descriptors, Lipinski, rdMolDescriptors, rdMolTransforms
+from rdkit.Chem import AllChem, Crippen, Descriptors, Lipinski, rdMolDescriptors
 
 from nanoligand.errors import ChemistryError
+from nanoligand.ligands.conformer import SEED, anti_conformer, farthest_atom, ligand_fragment
 
 DEBYE_PER_E_A = 4.80320  # 1 e·Å in debye (CODATA: e·Å / 3.33564e-30 C·m)
 TOLMAN_M_DONOR_A = 2.28  # metal-donor distance of the cone-angle apex (Tolman, Chem. Rev. 1977, 77, 313)
-_GRID_A = 0.1
+FOOTPRINT_GRID_A = 0.1  # raster of the descriptor footprint (the shell templates use 0.2 Å)
+_CHUNK = 1 << 22  # atoms × grid cells tested at once by the rasteriser
 
 
 def descriptors_2d(mol: Chem.Mol) -> dict[str, Any]:
@@ -62,12 +66,12 @@ def descriptors_2d(mol: Chem.Mol) -> dict[str, Any]:
     }
 
 
-def descriptors_3d(mol: Chem.Mol, donor_atoms: tuple[int, ...], seed: int = 0xC0FFEE) -> dict[str, Any]:
+def descriptors_3d(mol: Chem.Mol, donor_atoms: tuple[int, ...], seed: int = SEED) -> dict[str, Any]:
     """3D estimates from an extended conformer (module docstring). ``donor_atoms`` are indices in
     ``mol``; without donors the first heavy atom of the longest path is used. Only the fragment
     holding the donors is embedded (the ligand, not its counter-ions). Single atoms and molecules
     that cannot be embedded get ``None`` values with the reason."""
-    frag, donors = _ligand_fragment(mol, donor_atoms)
+    frag, donors = ligand_fragment(mol, donor_atoms)
     if frag.GetNumHeavyAtoms() < 2:
         return _no_3d("single atom: use its ionic radius")
     with rdBase.BlockLogs():  # force-field typing warnings for metals/charged atoms are not errors here
@@ -82,32 +86,13 @@ def _no_3d(reason: str) -> dict[str, Any]:
             "reason": reason, "estimate": True}
 
 
-def _ligand_fragment(mol: Chem.Mol, donor_atoms: tuple[int, ...]) -> tuple[Chem.Mol, list[int]]:
-    """The fragment holding the first donor atom (else the largest), with donors re-indexed into it."""
-    frags = Chem.GetMolFrags(mol, asMols=False)
-    if len(frags) == 1:
-        return mol, list(donor_atoms)
-    key = next((f for f in frags if donor_atoms and donor_atoms[0] in f), max(frags, key=len))
-    sub = Chem.RWMol(mol)
-    for i in sorted(set(range(mol.GetNumAtoms())) - set(key), reverse=True):
-        sub.RemoveAtom(i)
-    new_index = {old: new for new, old in enumerate(sorted(key))}
-    frag = sub.GetMol()
-    Chem.SanitizeMol(frag)
-    return frag, [new_index[d] for d in donor_atoms if d in new_index]
-
-
 def _descriptors_3d(mol: Chem.Mol, donor_atoms: list[int], seed: int) -> dict[str, Any]:
     mh = Chem.AddHs(mol)
-    if not _embed(mh, seed):
-        raise ChemistryError("no 3D conformer could be embedded for this molecule")
     heavy = [a.GetIdx() for a in mh.GetAtoms() if a.GetAtomicNum() > 1]
-    donors = [i for i in donor_atoms if i < mol.GetNumAtoms()] or [_path_end(mh, heavy)]
-    far = _farthest_by_graph(mh, donors[0], heavy)
-    conf = mh.GetConformer()
-    if far != donors[0]:
-        _straighten(mh, conf, Chem.GetShortestPath(mh, donors[0], far))
-    xyz = np.array(conf.GetPositions())
+    donors = [i for i in donor_atoms if i < mol.GetNumAtoms()] or [farthest_atom(mh, heavy[0], heavy)]
+    if not anti_conformer(mh, donors[0], farthest_atom(mh, donors[0], heavy), seed):
+        raise ChemistryError("no 3D conformer could be embedded for this molecule")
+    xyz = np.array(mh.GetConformer().GetPositions())
     radii = np.array([Chem.GetPeriodicTable().GetRvdw(a.GetAtomicNum()) for a in mh.GetAtoms()])
     apex = xyz[donors].mean(axis=0)
     # the donors' own H atoms (acidic OH/SH) leave on binding: they are not part of the bound shape
@@ -138,41 +123,32 @@ def _descriptors_3d(mol: Chem.Mol, donor_atoms: list[int], seed: int) -> dict[st
     }
 
 
-#: above this many heavy atoms ETKDG starts from random coordinates (much faster for long flexible
-#: lipids, where the distance-geometry eigenvalue start can take minutes)
-_RANDOM_START_ATOMS = 30
+def disc_union_area_A2(points: np.ndarray, radii: np.ndarray, grid_A: float = FOOTPRINT_GRID_A) -> float:
+    """Area (Å²) of the union of discs (centres ``points`` (n, 2), ``radii`` (n,)), counted on a square
+    grid of spacing ``grid_A`` from the lower-left corner of their bounding box: the footprint
+    rasteriser of the descriptors and the shell templates (vectorised over atoms and grid lines).
 
-
-def _embed(mh: Chem.Mol, seed: int) -> bool:
-    for random_start in sorted({mh.GetNumHeavyAtoms() > _RANDOM_START_ATOMS, True}, reverse=True):
-        params = AllChem.ETKDGv3()
-        params.randomSeed = seed
-        params.useRandomCoords = random_start
-        params.maxIterations = 50
-        if AllChem.EmbedMolecule(mh, params) == 0:
-            return True
-    return False
-
-
-def _path_end(mh: Chem.Mol, heavy: list[int]) -> int:
-    return _farthest_by_graph(mh, heavy[0], heavy)
-
-
-def _farthest_by_graph(mh: Chem.Mol, start: int, heavy: list[int]) -> int:
-    dmat = Chem.GetDistanceMatrix(mh)
-    return int(max(heavy, key=lambda j: dmat[start, j]))
-
-
-def _straighten(mh: Chem.Mol, conf, path: tuple[int, ...]) -> None:
-    ring = mh.GetRingInfo()
-    for a, b, c, d in zip(path, path[1:], path[2:], path[3:]):
-        bond = mh.GetBondBetweenAtoms(b, c)
-        if bond.GetBondType() != Chem.BondType.SINGLE or ring.NumBondRings(bond.GetIdx()):
-            continue
-        try:
-            rdMolTransforms.SetDihedralDeg(conf, a, b, c, d, 180.0)
-        except (ValueError, RuntimeError):  # bonds RDKit refuses to rotate (e.g. in conjugated systems)
-            continue
+    Examples
+    --------
+    >>> a = disc_union_area_A2(np.zeros((1, 2)), np.array([2.0]), 0.01)   # one disc: π r² = 12.566 Å²
+    >>> bool(abs(a - np.pi * 4.0) < 0.05)
+    True
+    """
+    p = np.asarray(points, float).reshape(-1, 2)
+    r = np.asarray(radii, float)
+    lo = (p - r[:, None]).min(axis=0)
+    hi = (p + r[:, None]).max(axis=0)
+    gx = np.arange(lo[0], hi[0] + grid_A, grid_A)
+    gy = np.arange(lo[1], hi[1] + grid_A, grid_A)
+    dx2 = (gx[None, :] - p[:, :1]) ** 2  # (n, nx): the same numbers as (X - px)**2 on the full grid
+    dy2 = (gy[None, :] - p[:, 1:]) ** 2  # (n, ny)
+    r2 = (r * r)[:, None, None]
+    covered = np.zeros((len(gx), len(gy)), bool)
+    step = max(1, _CHUNK // max(1, len(gx) * len(gy)))
+    for k in range(0, len(p), step):
+        s = slice(k, k + step)
+        covered |= (dx2[s, :, None] + dy2[s, None, :] <= r2[s]).any(axis=0)
+    return float(covered.sum() * grid_A * grid_A)
 
 
 def _projected_area(xyz: np.ndarray, radii: np.ndarray, axis: np.ndarray) -> float:
@@ -180,16 +156,7 @@ def _projected_area(xyz: np.ndarray, radii: np.ndarray, axis: np.ndarray) -> flo
     u = np.cross(axis, [1.0, 0.0, 0.0] if abs(axis[0]) < 0.9 else [0.0, 1.0, 0.0])
     u /= np.linalg.norm(u)
     v = np.cross(axis, u)
-    p = np.column_stack([xyz @ u, xyz @ v])
-    lo = (p - radii[:, None]).min(axis=0)
-    hi = (p + radii[:, None]).max(axis=0)
-    gx = np.arange(lo[0], hi[0] + _GRID_A, _GRID_A)
-    gy = np.arange(lo[1], hi[1] + _GRID_A, _GRID_A)
-    X, Y = np.meshgrid(gx, gy, indexing="ij")
-    covered = np.zeros(X.shape, dtype=bool)
-    for (px, py), r in zip(p, radii):
-        covered |= (X - px) ** 2 + (Y - py) ** 2 <= r * r
-    return float(covered.sum() * _GRID_A * _GRID_A)
+    return disc_union_area_A2(np.column_stack([xyz @ u, xyz @ v]), radii, FOOTPRINT_GRID_A)
 
 
 def _cone_angle(vec: np.ndarray, radii: np.ndarray, axis: np.ndarray) -> float:
@@ -243,4 +210,4 @@ def peg_units(mol: Chem.Mol) -> int:
     return best
 
 
-__all__ = ["descriptors_2d", "descriptors_3d", "peg_units", "DEBYE_PER_E_A"]
+__all__ = ["descriptors_2d", "descriptors_3d", "disc_union_area_A2", "peg_units", "DEBYE_PER_E_A"]

@@ -26,6 +26,7 @@ from nanoligand.ligands.classify import Anchor, Classification, classify
 from nanoligand.ligands.descriptors import descriptors_2d, descriptors_3d
 from nanoligand.ligands.functional import FunctionalReport, functional_part
 from nanoligand.materials import Material, get
+from nanoligand.shell.motifs import is_acceptor
 
 def parse_smiles(smiles: str) -> Chem.Mol:
     """Parse and sanitise a SMILES string; raise :class:`InputError` naming what is wrong with it."""
@@ -125,7 +126,7 @@ class Ligand:
         out = []
         for a in self.anchors:
             element = a.donor_elements[0] if a.donor_elements else None
-            if a.motif == "Z":  # acceptor: scored against the surface anion as a base
+            if is_acceptor(a.motif):  # acceptor (Z): scored against the surface anion as a base
                 partner = hsab.surface_base(mat)
                 own = self._acceptor_class(a)
                 score = hsab.match(partner["class"], own)
@@ -151,14 +152,14 @@ class Ligand:
 
     def hsab_class(self, anchor: Anchor) -> str | None:
         """HSAB class of an anchor: of its donor as a base, or of a Z-type acceptor as an acid."""
-        if anchor.motif == "Z":
+        if is_acceptor(anchor.motif):
             return self._acceptor_class(anchor)
         return hsab.donor_class(anchor.base, anchor.donor_elements[0] if anchor.donor_elements else None)
 
     def anchor_hsab(self, anchor: Anchor) -> dict[str, Any]:
         """HSAB class of an anchor's donor and Pearson hardness η of its donor atom or ion (eV)."""
         element = anchor.donor_elements[0] if anchor.donor_elements else None
-        if anchor.motif == "Z":
+        if is_acceptor(anchor.motif):
             cls = self._acceptor_class(anchor)
             atom = self.mol.GetAtomWithIdx(anchor.donor_atoms[0]) if anchor.donor_atoms else None
             charge = (atom.GetFormalCharge() or _oxidation_state(atom)) if atom is not None else 0

@@ -49,26 +49,21 @@ def dipole_shift_eV(dipole_perp_D: float, density_per_nm2: float, epsilon: float
 def ligand_dipole_perp_D(name_or_smiles: str) -> float:
     """Signed dipole (D) of a ligand along its donor-to-tail axis (positive: pointing outward, i.e.
     negative end at the donor), Gasteiger charges on an extended RDKit conformer (an estimate)."""
-    from rdkit import Chem, rdBase
+    from rdkit import Chem
     from rdkit.Chem import AllChem
 
     from nanoligand.ligands import ligand
-    from nanoligand.ligands.descriptors import _embed, _farthest_by_graph, _ligand_fragment, _straighten
+    from nanoligand.ligands.conformer import anti_conformer, ligand_fragment
 
     lig = ligand(name_or_smiles)
     if not lig.anchors:
         raise InputError(f"{lig.name} has no anchor: no axis to project its dipole on")
-    frag, donors = _ligand_fragment(lig.mol, tuple(lig.anchors[0].donor_atoms))
+    frag, donors = ligand_fragment(lig.mol, tuple(lig.anchors[0].donor_atoms))
     mh = Chem.AddHs(frag)
-    with rdBase.BlockLogs():
-        if not _embed(mh, 0xC0FFEE):
-            raise InputError(f"no 3D conformer for {lig.name}")
     heavy = [a.GetIdx() for a in mh.GetAtoms() if a.GetAtomicNum() > 1]
-    far = _farthest_by_graph(mh, donors[0], heavy)
-    conf = mh.GetConformer()
-    if far != donors[0]:
-        _straighten(mh, conf, Chem.GetShortestPath(mh, donors[0], far))
-    xyz = np.array(conf.GetPositions())
+    if not anti_conformer(mh, donors[0]):
+        raise InputError(f"no 3D conformer for {lig.name}")
+    xyz = np.array(mh.GetConformer().GetPositions())
     AllChem.ComputeGasteigerCharges(mh)
     q = np.array([a.GetDoubleProp("_GasteigerCharge") for a in mh.GetAtoms()])
     if not np.all(np.isfinite(q)):

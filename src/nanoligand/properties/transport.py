@@ -43,26 +43,23 @@ FORSTER_NM = 0.02108          # IUPAC Gold Book practical constant, R0 in nm wit
 
 def ligand_extent_nm(name_or_smiles: str) -> float:
     """Longest heavy-atom distance of the ligand (nm; 0 for one atom), extended conformer."""
-    from rdkit import Chem, rdBase
+    from rdkit import Chem
 
     from nanoligand.ligands import ligand
-    from nanoligand.ligands.descriptors import _embed, _ligand_fragment, _straighten
+    from nanoligand.ligands.conformer import anti_conformer, ligand_fragment
 
     lig = ligand(name_or_smiles)
     donors = lig.anchors[0].donor_atoms if lig.anchors else ()
-    frag, donors = _ligand_fragment(lig.mol, tuple(donors))
+    frag, donors = ligand_fragment(lig.mol, tuple(donors))
     if frag.GetNumHeavyAtoms() < 2:
         return 0.0
     mh = Chem.AddHs(frag)
-    with rdBase.BlockLogs():
-        if not _embed(mh, 0xC0FFEE):
-            raise InputError(f"no 3D conformer could be built for {lig.name}")
     heavy = [a.GetIdx() for a in mh.GetAtoms() if a.GetAtomicNum() > 1]
     dmat = Chem.GetDistanceMatrix(mh)
     a, b = max(((i, j) for i in heavy for j in heavy), key=lambda p: dmat[p])
-    conf = mh.GetConformer()
-    _straighten(mh, conf, Chem.GetShortestPath(mh, a, b))
-    xyz = np.array(conf.GetPositions())[heavy]
+    if not anti_conformer(mh, a, b):
+        raise InputError(f"no 3D conformer could be built for {lig.name}")
+    xyz = np.array(mh.GetConformer().GetPositions())[heavy]
     return float(np.max(np.linalg.norm(xyz[:, None] - xyz[None], axis=2))) / 10.0
 
 

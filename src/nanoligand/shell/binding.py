@@ -12,8 +12,9 @@ donor–donor axis in the surface plane — and keeps those in which:
 * the atom joining two donors (the carboxyl C) keeps the same distance rules.
 
 Placements are ranked by: donors bonded, then bonds made to the site's own hosts, then the number
-of bonds, then how close the bonds are to the typical length. An ammonium on a perovskite A site is
-scored by its N–H···X hydrogen bonds instead (IUPAC criteria, ``data/validation.yaml``). The best
+of bonds, then how close the bonds are to the typical length. A motif placed by hydrogen bonds
+(``placement: hbond`` in ``data/motifs.yaml``: an ammonium on a perovskite A site) is scored by its
+N–H···X hydrogen bonds instead (IUPAC criteria, ``data/validation.yaml``). The best
 few placements per site (``KEEP``) go to the packing stage as alternatives.
 
 Examples
@@ -37,6 +38,7 @@ import numba as nb
 import numpy as np
 from scipy.spatial import cKDTree
 
+from nanoligand.shell.motifs import motif
 from nanoligand.shell.templates import Template
 from nanoligand.validate.graph import donor_range_A, nonmetals, tables
 
@@ -138,7 +140,7 @@ def _search(core, sites, idx: np.ndarray, tpl: Template, present: np.ndarray | N
     host_idx = np.concatenate(hosts).astype(np.int64) if hosts else np.zeros(0, np.int64)
     e1, e2 = _plane_axes(nrm)
     grid = _lateral_grid()
-    if tpl.motif == "ion_pair":
+    if motif(tpl.motif).placement == "hbond":
         return _hbond_search(core, tpl, pos, metal, sym, radius, p, nrm, e1, e2, indptr, indices, grid)
     el = [tpl.symbols[d] for d in tpl.donors]
     acceptor = el[0] not in nonmetals()  # a Z-type metal cation binds the core's anions instead

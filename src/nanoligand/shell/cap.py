@@ -1,7 +1,9 @@
 """Cap a core with a ligand shell: sites, counts, head placements, site choice, packing.
 
 1. binding sites of the core (:mod:`.sites`) and the recipe's groups (entry, bound-form template,
-   site kind; an ``X2`` entry is an X ligand plus a proton on a surface oxygen);
+   site kind), each motif's facts read from its record (:mod:`.motifs`: site kind, the core it needs,
+   what it splits into — an ``X2`` entry is an X ligand plus a proton on a surface oxygen —, what it
+   replaces, how its heads are placed);
 2. head placements of every group on every candidate site (:mod:`.binding`: donors at bond-valence
    distances from the metals); a site no placement fits is no candidate;
 3. counts (:mod:`.counts`: neutrality, coverage, footprint limit);
@@ -29,7 +31,8 @@ from scipy.spatial import cKDTree
 from nanoligand.errors import ChemistryError
 from nanoligand.shell import choose
 from nanoligand.shell.binding import KEEP, Heads, core_tables, search
-from nanoligand.shell.counts import counterions, counts, neutralizing_counts
+from nanoligand.shell.counts import counterions, counts, neutralizing_counts, replaced_charge
+from nanoligand.shell.motifs import motif, proton_motif
 from nanoligand.shell._pack import OVERLAP_A
 from nanoligand.shell.pack import MARGIN_A, Packer
 from nanoligand.shell.recipe import ShellEntry, ShellSpec
@@ -38,9 +41,6 @@ from nanoligand.shell.sites import SiteSet, binding_sites
 from nanoligand.shell.templates import ACCEPTORS, Template, single_atom_template, template
 from nanoligand.progress import report
 
-#: the site kind each motif binds (metal cores have neutral "vacancy" sites instead)
-SITE_KIND = {"X": "anion_vacancy", "L": "anion_vacancy", "Z": "cation_vacancy", "ion_pair": "a_site",
-             "covalent": "capping"}
 PROTON_NAMES = frozenset({"[h+]", "proton", "h+"})
 MAX_MODES = 2
 PROTON_CLEARANCE_A = 1.7
@@ -57,11 +57,11 @@ def cap(core, spec: ShellSpec) -> ShellResult:
     present = np.ones(len(core.atoms), bool)
     present[_a_sites_replaced(sites, groups, core)] = False
     pools = [_pool(sites, kind, e.facets, core) for e, _, kind in groups]
-    heads = [[_heads(core, sites, pools[g], m, groups[g][2], present) for m in modes[g]] for g in range(len(groups))]
+    heads = [[_heads(core, sites, pools[g], m, groups[g][0], present) for m in modes[g]] for g in range(len(groups))]
     usable = [pools[g][np.any([h.ok for h in heads[g]], axis=0)] if len(pools[g]) else pools[g]
               for g in range(len(groups))]
     for g, (_, tpl, _) in enumerate(groups):  # one proton per surface O (two would make a water)
-        if tpl.head == "point" and tpl.symbols[0] == "H" and len(usable[g]):
+        if _is_proton(tpl) and len(usable[g]):
             _, first_of_host = np.unique([sites.hosts[i][0] for i in usable[g]], return_index=True)
             usable[g] = usable[g][np.sort(first_of_host)]
     n, limits, listed = counts(core, {k: len(u) for k, u in enumerate(usable)}, groups, metal_core)
@@ -86,7 +86,7 @@ def cap(core, spec: ShellSpec) -> ShellResult:
         alt_ok.append(_widen(ok[take, order], width))
         alt_t.append(_widen(np.broadcast_to(alts[g].tpl[order] if len(idx) else alts[g].tpl[None], order.shape), width))
         group_of += [g] * len(idx)
-    replaces = [sites_replace(sites, groups[g][2], idx) for g, idx in enumerate(chosen)]
+    replaces = [sites_replace(sites, groups[g][0], idx) for g, idx in enumerate(chosen)]
     present = np.ones(len(core.atoms), bool)
     if replaces:
         present[np.concatenate(replaces)] = False
@@ -108,10 +108,8 @@ def cap(core, spec: ShellSpec) -> ShellResult:
                              replaces[g][mask] if len(replaces[g]) == len(idx) else replaces[g], kind,
                              [templates[t] for t in packer.tpl_of[ks[mask]]]))
     removed = np.unique(np.concatenate([p.replaces for p in placed])) if placed else np.zeros(0, int)
-    mat_charges = core.material.charges
-    a_charge = mat_charges.get(core.material.roles.get("A", ""), 0)
-    listed = [counterions(p.entry.counterions, len(p.sites) * (p.template.charge - (a_charge if p.kind == "a_site"
-                                                                                       else 0)), p.template.name)
+    listed = [counterions(p.entry.counterions,
+                          len(p.sites) * (p.template.charge - replaced_charge(p.entry, core.material)), p.template.name)
               for p in placed if p.entry.counterions and len(p.sites)]
     packing = {"sweeps": result.sweeps, "head_overlaps": int(result.head_overlaps),
                "overlapping_ligands": int(np.sum(scores[keep] > 0)), "ligands": int(keep.sum())}
@@ -128,8 +126,8 @@ def _widen(x: np.ndarray, width: int) -> np.ndarray:
 def _modes(entry: ShellEntry, tpl: Template, metal_core: bool) -> list[Template]:
     """The binding modes a group may take: a two-donor X head (a carboxylate) on an ionic core binds
     with both donors (bridging or chelating) or with one (κ¹, over a hollow)."""
-    if tpl.head == "bi" and entry.motif == "X" and not metal_core:
-        return [tpl, template(entry.ligand, "X", kappa=1)]
+    if tpl.head == "bi" and motif(entry.motif).kappa1 and not metal_core:
+        return [tpl, template(entry.ligand, entry.motif, kappa=1)]
     return [tpl]
 
 
@@ -165,21 +163,22 @@ class _Alternatives:
 
 # -- groups and pools --------------------------------------------------------------------------------------
 def _expand(spec: ShellSpec, metal_core: bool, prototype: str) -> list[tuple[ShellEntry, Template, str]]:
-    """Entries with their templates and site kinds; X2 becomes an X ligand plus a proton on a surface
-    anion (the proton's entry has ``role='pair'``: its count is its X partner's, the entry before it)."""
+    """Entries with their templates and site kinds (the motif's, :mod:`.motifs`); a motif that splits
+    (X2) becomes its parts: an X ligand plus a proton on a surface anion (the proton's entry has
+    ``role='pair'``: its count is its X partner's, the entry before it)."""
     out = []
     for e in spec.entries:
-        kind = SITE_KIND.get(e.motif, "anion_vacancy")
-        if metal_core and kind in ("anion_vacancy", "cation_vacancy"):
-            kind = "vacancy"
-        if e.motif == "covalent" and prototype != "diamond":
-            raise ChemistryError(f"covalent grafting needs an H-terminated Si or diamond core ({e.ligand})")
-        if e.motif == "ion_pair" and prototype != "perovskite":
-            raise ChemistryError(f"ion pairs replace the A cations of a perovskite surface ({e.ligand})")
-        if e.motif == "X2":
-            x = ShellEntry(e.ligand, "X", "coverage", e.share, e.coverage, e.facets)
-            out.append((x, template(e.ligand, "X"), kind))
-            out.append((ShellEntry("[H+]", "Z", "pair", e.share, e.coverage, e.facets), _proton(), "cation_vacancy"))
+        m = motif(e.motif)
+        kind = m.site_kind(metal_core)
+        reason = m.check_prototype(prototype)
+        if reason:
+            raise ChemistryError(f"{reason} ({e.ligand})")
+        for p in m.splits_into:
+            name = e.ligand if p.ligand == "*" else p.ligand
+            part = ShellEntry(name, p.motif, p.role, e.share, e.coverage, e.facets)
+            tpl = _proton() if name.strip().lower() in PROTON_NAMES else template(name, p.motif)
+            out.append((part, tpl, p.site or kind))
+        if m.splits_into:
             continue
         tpl = _proton() if e.ligand.strip().lower() in PROTON_NAMES else template(e.ligand, e.motif, radical=metal_core)
         out.append((e, tpl, kind))
@@ -188,12 +187,16 @@ def _expand(spec: ShellSpec, metal_core: bool, prototype: str) -> list[tuple[She
 
 def _bonded_by_host(group) -> bool:
     """Groups bonded to their site's host atom by construction (a graft's C to Si, a proton to O)."""
-    _, tpl, kind = group
-    return kind == "capping" or (tpl.head == "point" and tpl.symbols[0] == "H")
+    entry, tpl, _ = group
+    return motif(entry.motif).bonded_to_host or _is_proton(tpl)
+
+
+def _is_proton(tpl: Template) -> bool:
+    return tpl.head == "point" and tpl.symbols[0] == "H"
 
 
 def _proton() -> Template:
-    return single_atom_template("proton", "H", +1, "Z")
+    return single_atom_template("proton", "H", +1, proton_motif())
 
 
 def _pool(sites: SiteSet, kind: str, facets, core=None) -> np.ndarray:
@@ -211,23 +214,26 @@ def _pool(sites: SiteSet, kind: str, facets, core=None) -> np.ndarray:
 
 def _a_sites_replaced(sites: SiteSet, groups, core) -> np.ndarray:
     """Core atoms of every A site an ion-pair entry may take (left out of the head search)."""
-    if not any(kind == "a_site" for _, _, kind in groups):
+    kinds = sorted({kind for e, _, kind in groups if motif(e.motif).replaces == "a_cation"})
+    if not kinds:
         return np.zeros(0, int)
-    return np.asarray(sites.atom[_pool(sites, "a_site", None, core)], int)
+    return np.concatenate([np.asarray(sites.atom[_pool(sites, k, None, core)], int) for k in kinds])
 
 
-def sites_replace(sites: SiteSet, kind: str, idx: np.ndarray) -> np.ndarray:
-    """Core atoms a group replaces: the A cation of an A site, the H cap of a graft."""
-    if kind in ("a_site", "capping"):
+def sites_replace(sites: SiteSet, entry: ShellEntry, idx: np.ndarray) -> np.ndarray:
+    """Core atoms a group replaces (its motif's ``replaces``): the A cation of an A site, the H cap of a graft."""
+    if motif(entry.motif).replaces_core_atom:
         return np.asarray(sites.atom[idx], int)
     return np.zeros(0, int)
 
 
 # -- head placements ----------------------------------------------------------------------------------------
-def _heads(core, sites: SiteSet, pool: np.ndarray, tpl: Template, kind: str, present: np.ndarray) -> Heads:
-    if kind == "capping":
+def _heads(core, sites: SiteSet, pool: np.ndarray, tpl: Template, entry: ShellEntry, present: np.ndarray) -> Heads:
+    """Head placements by the motif's ``placement`` (a proton on its surface anion; the rest, bond
+    valence or hydrogen bonds, in :func:`.binding.search`)."""
+    if motif(entry.motif).placement == "graft":
         return _graft_heads(core, sites, pool, tpl)
-    if tpl.head == "point" and tpl.symbols[0] == "H":
+    if _is_proton(tpl):
         return _proton_heads(core, sites, pool)
     return search(core, sites, pool, tpl, present)
 
@@ -283,7 +289,7 @@ def _choose(core, sites: SiteSet, groups, usable: list[np.ndarray], n: dict[int,
         cover = [g for g in members if g not in neutral and g not in pairs and n.get(g, 0) > 0]
         # entries with facet filters or a charge take their sites before the neutralizing ones fill in
         early = [g for g in cover if groups[g][0].facets or (groups[g][1].charge and not groups[g][0].counterions
-                                                               and groups[g][2] != "a_site")]
+                                                               and not motif(groups[g][0].motif).replaces_core_atom)]
         for g in early:
             _cover(sites, groups, g, n[g], usable, used, area, shortfall, out, kind)
         if neutral:
@@ -525,8 +531,9 @@ def _trim(packer: Packer, groups, group_of: np.ndarray, metal_core: bool, shortf
     (their count is the charge)."""
     keep = np.ones(len(group_of), bool)
     partner = {g: g + 1 for g in range(len(groups) - 1) if groups[g + 1][0].role == "pair"}
-    droppable = np.array([e.role == "coverage" and (metal_core or tpl.charge == 0 or kind == "a_site" or g in partner)
-                          for g, (e, tpl, kind) in enumerate(groups)], bool)
+    droppable = np.array([e.role == "coverage" and (metal_core or tpl.charge == 0 or motif(e.motif).replaces_core_atom
+                                                   or g in partner)
+                          for g, (e, tpl, _) in enumerate(groups)], bool)
     for _ in range(3):
         s = packer.scores()
         bad = np.nonzero((s > 0) & droppable[group_of] & keep)[0] if len(group_of) else np.zeros(0, int)

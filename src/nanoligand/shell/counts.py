@@ -22,6 +22,7 @@ from rdkit.Chem import Descriptors
 
 from nanoligand.errors import ChemistryError, InputError
 from nanoligand.ligands import ligand
+from nanoligand.shell.motifs import motif, neutralizers
 from nanoligand.shell.templates import Template
 
 PACKING_FRACTION = 0.84
@@ -62,7 +63,7 @@ def neutralizing_counts(charge: int, groups, ids, metal_core: bool) -> dict[int,
     if charge == 0:
         return out
     if not use:
-        kind = "X ligands (anions)" if charge > 0 else "Z acceptors or protons (cations)"
+        kind = " or ".join(m.label for m in neutralizers(charge))
         raise ChemistryError(f"the core carries {charge:+d} e and no neutralizing entry can balance it: "
                              f"add {kind} with role: neutralize")
     ids = [ids[i] for i in use]
@@ -97,6 +98,14 @@ def counterions(name: str, charge: int, bound: str) -> dict:
             "note": "diffuse-layer counter-ion, listed not placed (seed 001 Fig. 1b)"}
 
 
+def replaced_charge(entry, material) -> int:
+    """Formal charge of the core atom one ligand of ``entry`` replaces (its motif's ``replaces``: the
+    surface A cation of a perovskite; an H cap and nothing carry none)."""
+    if motif(entry.motif).replaces == "a_cation":
+        return int(material.charges.get(material.roles.get("A", ""), 0))
+    return 0
+
+
 def counts(core, n_sites: dict[int, int], groups, metal_core: bool) -> tuple[dict[int, int], dict, list[dict]]:
     """Ligands per group (module docstring) and the footprint limits (the counter-ions of entries
     that declare them are listed once the ligands are placed: :func:`counterions`).
@@ -118,7 +127,7 @@ def counts(core, n_sites: dict[int, int], groups, metal_core: bool) -> tuple[dic
             out[k] = out[k - 1]
         else:
             out[k] = coverage_count(entry.coverage, n_sites[k], area_nm2, limits[tpl.name], tpl.name)
-        replaced = mat.charges.get(mat.roles.get("A", ""), 0) if kind == "a_site" else 0
+        replaced = replaced_charge(entry, mat)
         if entry.counterions:  # a declared ionic double layer: the counter-ions are listed, not placed
             counterions(entry.counterions, out[k] * (tpl.charge - replaced), tpl.name)  # checks they balance
         elif not metal_core:
@@ -128,7 +137,8 @@ def counts(core, n_sites: dict[int, int], groups, metal_core: bool) -> tuple[dic
         out.update(neutralizing_counts(charge, [groups[k] for k in neutral], neutral, metal_core))
     elif charge != 0:
         raise ChemistryError(f"the shell leaves a net charge of {charge:+d} e: add ligands with role: neutralize "
-                             "(X ligands for a cation-rich core, Z acceptors or protons for an anion-rich one)")
+                             f"({' or '.join(m.label for m in neutralizers(charge))} for this "
+                             f"{'cation' if charge > 0 else 'anion'}-rich core)")
     for k in neutral:
         tpl = groups[k][1]
         if out[k] > limits[tpl.name]:

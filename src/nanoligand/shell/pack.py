@@ -29,6 +29,7 @@ from scipy.spatial import cKDTree
 
 from nanoligand.shell import _pack as K
 from nanoligand.shell.choose import MIN_CN
+from nanoligand.shell.motifs import motif
 from nanoligand.shell.templates import Template
 from nanoligand.validate.graph import donor_range_A, nonmetals
 from nanoligand.progress import report
@@ -58,8 +59,8 @@ def variants(t: Template) -> tuple[np.ndarray, np.ndarray]:
         return t.conformers.copy(), np.zeros(1, np.int64)
     rots, rank = [], []
     if t.head == "mono":
-        # a covalent graft keeps its tetrahedral Si–C–X angles: it only spins about its Si–C bond
-        for ti, tilt in enumerate((0.0,) if t.motif == "covalent" else TILTS_DEG):
+        # a covalent graft (a rigid head) keeps its tetrahedral Si–C–X angles: it only spins about its Si–C bond
+        for ti, tilt in enumerate((0.0,) if motif(t.motif).rigid_head else TILTS_DEG):
             for si, spin in enumerate(SPINS_DEG):
                 rots.append(_rz(spin) @ _rx(tilt))
                 rank.append(ti * 100 + min(si, len(SPINS_DEG) - si))

@@ -6,13 +6,12 @@ and a random seed. Native recipes per material are in ``data/shells.yaml`` with 
 Entry fields
 ------------
 ligand       library name, synonym or SMILES
-motif        ``X`` (anion vacancies next to surface cations), ``L`` (same sites, neutral donor),
-             ``Z`` (cation vacancies next to surface anions; the acceptor is the salt's metal),
-             ``ion_pair`` (the ammonium replaces a surface A cation of a perovskite), ``covalent``
-             (replaces an H cap of Si/diamond), ``X2`` (X ligand plus a proton on a surface oxygen)
-role         ``neutralize`` (X anions for a cation-rich core, Z cations or ``proton`` for an anion-rich
-             one: the count is set by charge neutrality, split by ``share``; entries of the wrong sign
-             get none) or ``coverage`` (the default for everything else)
+motif        one of :data:`~nanoligand.shell.motifs.SHELL_MOTIFS` (``data/motifs.yaml``: ``X``, ``L``,
+             ``Z``, ``ion_pair``, ``covalent``, ``X2``; what each binds and replaces is in the table)
+role         ``neutralize`` (motifs that can balance charge: X anions for a cation-rich core, Z cations
+             or ``proton`` for an anion-rich one: the count is set by charge neutrality, split by
+             ``share``; entries of the wrong sign get none) or ``coverage``; the default is the
+             motif's ``default_role`` (neutralize for X) unless a coverage is given
 coverage     ``full`` (every site the footprint allows), a fraction in (0, 1], ``"N/nm2"`` or an
              integer count
 facets       optional list of facet families (``["{111}"]``) the entry is restricted to
@@ -41,8 +40,9 @@ from typing import Any, Mapping
 from nanoligand.errors import InputError
 from nanoligand.tables import load_table
 from nanoligand.materials import get
+from nanoligand.shell.motifs import DEFAULT_MOTIF, SHELL_MOTIFS, motif as motif_record
 
-MOTIFS = ("X", "L", "Z", "ion_pair", "covalent", "X2")
+MOTIFS = SHELL_MOTIFS
 ARRANGEMENTS = ("uniform", "random", "janus", "patchy")
 
 
@@ -91,15 +91,16 @@ def parse_shell(data: Any, arrangement: str = "uniform", seed: int = 0, source: 
         unknown = set(raw) - {"ligand", "motif", "role", "share", "coverage", "facets", "counterions"}
         if unknown:
             raise InputError(f"shell entry {k + 1}: unknown field(s) {', '.join(sorted(unknown))}")
-        motif = str(raw.get("motif", "X"))
+        motif = str(raw.get("motif", DEFAULT_MOTIF))
         if motif not in MOTIFS:
             raise InputError(f"shell entry {k + 1}: unknown motif {motif!r}; choose one of {', '.join(MOTIFS)}")
-        role = str(raw.get("role", "neutralize" if motif == "X" and "coverage" not in raw else "coverage"))
+        rec = motif_record(motif)
+        role = str(raw.get("role", rec.default_role if "coverage" not in raw else "coverage"))
         if role not in ("neutralize", "coverage"):
             raise InputError(f"shell entry {k + 1}: role must be 'neutralize' or 'coverage'")
-        if role == "neutralize" and motif not in ("X", "Z"):
-            raise InputError(f"shell entry {k + 1}: only X ligands (anions) and Z acceptors (cations, protons) "
-                             f"neutralize (got motif {motif})")
+        if role == "neutralize" and not rec.can_neutralize:
+            able = " and ".join(m.label for m in map(motif_record, MOTIFS) if m.can_neutralize)
+            raise InputError(f"shell entry {k + 1}: only {able} neutralize (got motif {motif})")
         share = float(raw.get("share", 1.0))
         if not share > 0:
             raise InputError(f"shell entry {k + 1}: share must be positive")

@@ -30,6 +30,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from nanoligand.shell import _pack as K
+from nanoligand.shell.motifs import motif
 
 MDYN_A_TO_KCAL = 143.9325
 ANGLE_UNIT = 0.043844
@@ -105,9 +106,10 @@ def relax_overlaps(packer, moving: np.ndarray, max_iterations: int = MAX_ITERATI
     if len(moving) == 0:
         return 0
     atoms = np.concatenate([packer._atoms(int(k)) for k in moving])
-    # donors stay; so do the atoms bonded to a grafted C (its tetrahedral Si–C–X angles have no term here)
-    fixed_depth = np.concatenate([np.full(packer.size[k], 1 if packer.templates[packer.tpl_of[k]].motif == "covalent"
-                                          else 0) for k in moving])
+    # donors stay; so do the atoms bonded to a grafted C (a rigid head: its tetrahedral Si–C–X angles have no
+    # term here)
+    rigid = [motif(packer.templates[packer.tpl_of[k]].motif).rigid_head for k in moving]
+    fixed_depth = np.concatenate([np.full(packer.size[k], 1 if r else 0) for k, r in zip(moving, rigid)])
     free = atoms[packer.depth[atoms] > fixed_depth]
     if len(free) == 0:
         return 0

@@ -1,10 +1,12 @@
 """Ligand templates: the bound form of a ligand, its force-field conformers, in a head frame.
 
-The bound form follows the motif: an X-type ligand given as a neutral acid loses the acidic H of its
-donor (oleic acid → oleate, a symmetric carboxylate once optimised); a terminal alkene grafted onto
-H–Si becomes an alkyl whose terminal carbon bonds the surface; an aryl diazonium loses N2; L, Z and
-ionic species bind as given. Only the fragment that binds is kept (a salt's counter-ions are handled
-by the recipe).
+The bound form follows the motif's ``bound_form`` rules (``data/motifs.yaml``), each naming one of
+:data:`TRANSFORMS`: an X-type ligand given as a neutral acid loses the acidic H of its donor (oleic
+acid → oleate, a symmetric carboxylate once optimised: ``deprotonate``); a terminal alkene grafted onto
+H–Si becomes an alkyl whose terminal carbon bonds the surface (``hydrosilylate``); an aryl diazonium
+loses N2 (``dediazoniate``); L, Z and ionic species bind as given. On a metal core a motif whose
+``metal_core_form`` is ``radical`` (X) binds as its neutral one-electron form. Only the fragment that
+binds is kept (a salt's counter-ions are handled by the recipe).
 
 Conformers come from :mod:`nanoligand.ligands.conformer` (MMFF94-optimised, extended). A template
 holds them in its *head frame*:
@@ -48,13 +50,16 @@ from rdkit.Chem import Descriptors
 from nanoligand.errors import ChemistryError, InputError
 from nanoligand.ligands import Ligand, ligand
 from nanoligand.ligands.classify import Anchor
-from nanoligand.ligands.conformer import extended_conformers
+from nanoligand.ligands.conformer import extended_conformers, ligand_fragment
+from nanoligand.ligands.descriptors import disc_union_area_A2
+from nanoligand.shell.motifs import motif as motif_record
 from nanoligand.tables import load_table
 
 #: inorganic classes whose species bind through one terminal atom (SCN-, Sn2S6 4-, MoS4 2- ...)
 INORGANIC_SINGLE_DONOR = frozenset({"pseudohalide", "metal_chalcogenide_complex", "metal_free_chalcogenide_complex",
                                     "oxoanion", "polyoxometalate", "metal_halide_complex", "chalcogenide"})
 SLAB_A = 3.0  # slab thickness of the cross-section profile
+FOOTPRINT_GRID_A = 0.2  # raster of the footprint and cross-sections (the ligand descriptors use 0.1 Å)
 POLAR = ("N", "O")
 ACCEPTORS = ("N", "O", "F", "Cl", "Br", "I", "S", "Se")
 
@@ -227,7 +232,7 @@ def _disk_cache(*key) -> Path | None:
 def _make_template(name_or_smiles: str, motif: str, radical: bool, kappa: int | None) -> Template:
     lig = ligand(name_or_smiles)
     mol, donors, _ = bound_form(lig, motif)
-    if radical and motif == "X":
+    if radical and motif_record(motif).metal_core_form == "radical":
         rw = Chem.RWMol(mol)
         for i in donors:
             atom = rw.GetAtomWithIdx(i)
@@ -251,8 +256,10 @@ def bound_form(lig: Ligand, motif: str) -> tuple[Chem.Mol, list[int], Anchor]:
         If the ligand has no anchor offering the motif (the message lists the motifs it offers).
     """
     offered = sorted({m for a in lig.anchors for m in a.motifs} | ({lig.motif} if lig.motif else set()))
-    candidates = [a for a in lig.anchors if motif in a.motifs or (motif == "ion_pair" and a.motif is None)]
-    if motif == "ion_pair" and lig.motif == "ion_pair":
+    rec = motif_record(motif)
+    cation = rec.binds_through == "cation"  # an ion pair binds through its onium cation (no motif of its own)
+    candidates = [a for a in lig.anchors if motif in a.motifs or (cation and a.motif is None)]
+    if cation and lig.motif == motif:
         candidates = [a for a in lig.anchors if a.charge > 0] or candidates
     if not candidates:
         raise InputError(f"{lig.name} has no anchor for the {motif} motif; it offers "
@@ -260,28 +267,27 @@ def bound_form(lig: Ligand, motif: str) -> tuple[Chem.Mol, list[int], Anchor]:
     anchor = min(candidates, key=lambda a: a.priority)
     rw = Chem.RWMol(lig.mol)
     donors = list(anchor.donor_atoms)
-    if motif == "X" and anchor.charge == 0:  # a neutral acid binds as its anion
-        _deprotonate(rw, donors)
-    elif motif == "covalent" and anchor.group in ("alkene_terminal", "alkyne_terminal"):
-        donors = _graft_unsaturated(rw, anchor)
-    elif motif == "covalent" and anchor.group == "aryl_diazonium":
-        donors = _graft_diazonium(rw, anchor)
+    transform = rec.transform(anchor.group, anchor.charge)
+    if transform is not None:
+        donors = TRANSFORMS[transform](rw, anchor)
     elif len(donors) > 1 and anchor.group in INORGANIC_SINGLE_DONOR:
         donors = donors[:1]  # a polyatomic anion binds through one terminal atom; the rest points out
     mol = rw.GetMol()
     Chem.SanitizeMol(mol)
-    frag_mol, donors = _keep_fragment(mol, donors)
+    frag_mol, donors = ligand_fragment(mol, donors)
     return frag_mol, donors, anchor
 
 
-def _deprotonate(rw: Chem.RWMol, donors: list[int]) -> None:
+def _deprotonate(rw: Chem.RWMol, anchor: Anchor) -> list[int]:
+    """A neutral acid binds as its anion: the first donor with an H on O, S, N or Se loses it."""
+    donors = list(anchor.donor_atoms)
     for i in donors:
         atom = rw.GetAtomWithIdx(i)
         if atom.GetTotalNumHs() > 0 and atom.GetSymbol() in ("O", "S", "N", "Se"):
             atom.SetNumExplicitHs(max(atom.GetTotalNumHs() - 1, 0))
             atom.SetNoImplicit(True)
             atom.SetFormalCharge(atom.GetFormalCharge() - 1)
-            return
+            return donors
     raise ChemistryError("no acidic H on the donor atoms to remove for the X motif")
 
 
@@ -311,18 +317,9 @@ def _graft_diazonium(rw: Chem.RWMol, anchor: Anchor) -> list[int]:
     return [aryl - sum(1 for r in (n_plus, n_term) if r < aryl)]
 
 
-def _keep_fragment(mol: Chem.Mol, donors: list[int]) -> tuple[Chem.Mol, list[int]]:
-    frags = Chem.GetMolFrags(mol, asMols=False)
-    if len(frags) == 1:
-        return mol, donors
-    keep = next(f for f in frags if donors[0] in f)
-    rw = Chem.RWMol(mol)
-    for i in sorted(set(range(mol.GetNumAtoms())) - set(keep), reverse=True):
-        rw.RemoveAtom(i)
-    new = {old: k for k, old in enumerate(sorted(keep))}
-    out = rw.GetMol()
-    Chem.SanitizeMol(out)
-    return out, [new[d] for d in donors if d in new]
+#: the bound-form transforms the motif table names (``bound_form``), each editing the molecule in place
+#: and returning the donor atoms of the bound form
+TRANSFORMS = {"deprotonate": _deprotonate, "hydrosilylate": _graft_unsaturated, "dediazoniate": _graft_diazonium}
 
 
 def vdw_radii(symbols) -> np.ndarray:
@@ -459,16 +456,9 @@ def _rotors(mh: Chem.Mol, donors: list[int]) -> tuple:
     return tuple(out)
 
 
-def _footprint(xyz: np.ndarray, radii: np.ndarray, grid: float = 0.2) -> float:
-    """Projected area (nm²) of the van der Waals discs on the local xy plane."""
-    p = xyz[:, :2]
-    lo = (p - radii[:, None]).min(axis=0)
-    hi = (p + radii[:, None]).max(axis=0)
-    X, Y = np.meshgrid(np.arange(lo[0], hi[0] + grid, grid), np.arange(lo[1], hi[1] + grid, grid), indexing="ij")
-    covered = np.zeros(X.shape, bool)
-    for (px, py), r in zip(p, radii):
-        covered |= (X - px) ** 2 + (Y - py) ** 2 <= r * r
-    return float(covered.sum() * grid * grid / 100.0)
+def _footprint(xyz: np.ndarray, radii: np.ndarray) -> float:
+    """Projected area (nm²) of the van der Waals discs on the head frame's xy plane (the surface)."""
+    return disc_union_area_A2(xyz[:, :2], radii, FOOTPRINT_GRID_A) / 100.0
 
 
 def _resname(name: str) -> str:
