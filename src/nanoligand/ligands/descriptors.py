@@ -66,6 +66,10 @@ def descriptors_2d(mol: Chem.Mol) -> dict[str, Any]:
     }
 
 
+#: the largest ligand fragment (heavy atoms) embedded in 3D; beyond it the 3D estimates say why they are missing
+MAX_3D_HEAVY_ATOMS = 300
+
+
 def descriptors_3d(mol: Chem.Mol, donor_atoms: tuple[int, ...], seed: int = SEED) -> dict[str, Any]:
     """3D estimates from an extended conformer (module docstring). ``donor_atoms`` are indices in
     ``mol``; without donors the first heavy atom of the longest path is used. Only the fragment
@@ -74,6 +78,9 @@ def descriptors_3d(mol: Chem.Mol, donor_atoms: tuple[int, ...], seed: int = SEED
     frag, donors = ligand_fragment(mol, donor_atoms)
     if frag.GetNumHeavyAtoms() < 2:
         return _no_3d("single atom: use its ionic radius")
+    if frag.GetNumHeavyAtoms() > MAX_3D_HEAVY_ATOMS:   # embedding grows steeply: 5000 C did not finish
+        return _no_3d(f"{frag.GetNumHeavyAtoms()} heavy atoms: 3D estimates are made for up to {MAX_3D_HEAVY_ATOMS} "
+                      "(the largest library ligand has 82)")
     with rdBase.BlockLogs():  # force-field typing warnings for metals/charged atoms are not errors here
         try:
             return _descriptors_3d(frag, donors, seed)

@@ -163,8 +163,10 @@ def create_app(hosts: tuple[str, ...] = LOOPBACK) -> FastAPI:
         from nanoligand.core.shapes import SHAPES
         from nanoligand.core.terminations import TERMINATIONS
 
+        from nanoligand.shell.motifs import SHELL_MOTIFS
+
         return {"materials": materials.available(), "shapes": list(SHAPES), "terminations": sorted(TERMINATIONS),
-                "presets": list(PRESETS), "limits": LIMITS["web"]}
+                "motifs": list(SHELL_MOTIFS), "presets": list(PRESETS), "limits": LIMITS["web"]}
 
     @app.post("/api/jobs")
     async def submit(request: Request):

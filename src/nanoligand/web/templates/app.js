@@ -8,7 +8,9 @@
   function text(el, t) { el.textContent = t; }
   function setError(msg) { text($("error"), msg ? "error: " + msg : ""); }
 
+  var motifs = ["X", "L", "Z"];   // replaced by the server's motif table as soon as the options arrive
   fetch("/api/options").then(function (r) { return r.json(); }).then(function (o) {
+    motifs = o.motifs;
     o.materials.forEach(function (m) { option($("material"), m); });
     $("material").value = "PbS";
     o.shapes.forEach(function (s) { option($("shape"), s); });
@@ -20,7 +22,7 @@
     var row = document.createElement("div"); row.className = "row";
     var lig = document.createElement("input"); lig.value = ligand || ""; lig.className = "e-ligand";
     var mot = document.createElement("select"); mot.className = "e-motif";
-    ["", "X", "L", "Z", "ion_pair", "covalent", "X2"].forEach(function (m) { option(mot, m, m || "auto"); });
+    [""].concat(motifs).forEach(function (m) { option(mot, m, m || "auto"); });
     mot.value = motif || "";
     var rol = document.createElement("select"); rol.className = "e-role";
     ["", "neutralize", "coverage"].forEach(function (r) { option(rol, r, r || "auto"); }); rol.value = role || "";
