@@ -130,9 +130,11 @@ class Nanocrystal:
     def has_shell(self) -> bool:
         return bool(self.shell.placed)
 
-    def with_shell(self, recipe: Any = "native", allow_invalid: bool = False) -> "Nanocrystal":
+    def with_shell(self, recipe: Any = "native", allow_invalid: bool = False,
+                   atom_limit: tuple[int, str] | None = None) -> "Nanocrystal":
         """The same core capped with ``recipe`` (``"native"``, a :class:`ShellSpec`, a list of entry
         dicts or a dict with ``entries``); any shell this model has is replaced, the core is not rebuilt.
+        ``atom_limit`` (most atoms, why) refuses a model that would be larger before the shell is placed.
 
         Examples
         --------
@@ -144,7 +146,7 @@ class Nanocrystal:
         from nanoligand.shell.cap import cap
 
         spec = resolve_shell(recipe, self.core.material.key)
-        return Nanocrystal(self.core, spec, cap(self.core, spec), allow_invalid)
+        return Nanocrystal(self.core, spec, cap(self.core, spec, atom_limit), allow_invalid)
 
     # -- the model ----------------------------------------------------------------------------------------
     @cached_property
@@ -389,7 +391,8 @@ def build(material: str, diameter_nm: float | None = None, shape: str | None = N
           termination: str | None = None, *, shell: Any = None, edge_nm: float | None = None,
           length_nm: float | None = None, width_nm: float | None = None,
           facet_energies: Mapping[str, float] | None = None, ratio: float | None = None,
-          aspect: float | None = None, allow_invalid: bool = False) -> Nanocrystal:
+          aspect: float | None = None, allow_invalid: bool = False,
+          atom_limit: tuple[int, str] | None = None) -> Nanocrystal:
     """Build a nanocrystal: cut the core, take its census, cap it with ``shell`` if one is given.
 
     Parameters
@@ -418,6 +421,9 @@ def build(material: str, diameter_nm: float | None = None, shape: str | None = N
     allow_invalid : bool
         Keep a capped model that fails validation (the failed rules are in its manifest) instead of
         raising :class:`~nanoligand.errors.SelfCheckError`.
+    atom_limit : (int, str), optional
+        The most atoms the model may hold and why (a PDB file, the web app): a larger core or shell is
+        refused before it is built or placed.
 
     Returns
     -------
@@ -441,7 +447,9 @@ def build(material: str, diameter_nm: float | None = None, shape: str | None = N
     core = build_bare_core(material, diameter_nm, shape, termination,
                            facet_energies=dict(facet_energies or {}) or None, ratio=ratio, aspect=aspect)
     bare = Nanocrystal(core)
-    return bare if shell is None else bare.with_shell(shell, allow_invalid)
+    if atom_limit is not None and len(core.atoms) > atom_limit[0]:
+        raise InputError(f"the core alone holds {len(core.atoms)} atoms, more than {atom_limit[0]}: {atom_limit[1]}")
+    return bare if shell is None else bare.with_shell(shell, allow_invalid, atom_limit)
 
 
 def build_core(material: str, diameter_nm: float, shape: str | None = None, termination: str | None = None,

@@ -65,7 +65,7 @@ def build(
 
     With a spec file (the keys of `nanoligand.spec`), options given on the command line replace the
     file's values."""
-    from nanoligand.io import check_writable, read_yaml
+    from nanoligand.io import PDB_MAX_ATOMS, check_writable, read_yaml
     from nanoligand.spec import parse_spec
 
     given = dict(diameter_nm=diameter, edge_nm=edge_nm, length_nm=length_nm, width_nm=width_nm, shape=shape, termination=termination,
@@ -86,8 +86,10 @@ def build(
         data.pop("diameter_nm", None)  # a TEM size on the command line replaces the file's diameter
     spec = parse_spec(data)
     paths = [check_writable(p) for p in [*output, *spec.output]]
+    limit = (PDB_MAX_ATOMS, "a PDB file holds no more: write .cif or .extxyz") if any(
+        p.suffix.lower() == ".pdb" for p in paths) else None
     with progress_line():
-        model = spec.build()
+        model = spec.build(atom_limit=limit)
         if model.has_shell:
             model.validate()
     for p in paths:

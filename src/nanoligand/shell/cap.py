@@ -28,7 +28,7 @@ import functools
 import numpy as np
 from scipy.spatial import cKDTree
 
-from nanoligand.errors import ChemistryError
+from nanoligand.errors import ChemistryError, InputError
 from nanoligand.shell import choose
 from nanoligand.shell.binding import KEEP, Heads, core_tables, search
 from nanoligand.shell.counts import counterions, counts, neutralizing_counts, replaced_charge
@@ -46,8 +46,10 @@ MAX_MODES = 2
 PROTON_CLEARANCE_A = 1.7
 
 
-def cap(core, spec: ShellSpec) -> ShellResult:
-    """Place the shell of ``spec`` on ``core`` (a :class:`~nanoligand.core.build.Core`; module docstring)."""
+def cap(core, spec: ShellSpec, atom_limit: tuple[int, str] | None = None) -> ShellResult:
+    """Place the shell of ``spec`` on ``core`` (a :class:`~nanoligand.core.build.Core`; module docstring).
+    ``atom_limit`` (most atoms, why): a model that would hold more is refused as soon as the ligand counts
+    are known, before the slow placement."""
     mat = core.material
     metal_core = not mat.is_ionic
     report("shell: binding sites and head placements", 0.0)
@@ -65,6 +67,10 @@ def cap(core, spec: ShellSpec) -> ShellResult:
             _, first_of_host = np.unique([sites.hosts[i][0] for i in usable[g]], return_index=True)
             usable[g] = usable[g][np.sort(first_of_host)]
     n, limits, listed = counts(core, {k: len(u) for k, u in enumerate(usable)}, groups, metal_core)
+    expected = len(core.atoms) + sum(int(k) * len(tpl.symbols) for k, (_, tpl, _) in zip(n, groups))
+    if atom_limit is not None and expected > atom_limit[0]:
+        raise InputError(f"the capped model would hold about {expected} atoms ({sum(n)} ligands), more than "
+                         f"{atom_limit[0]}: {atom_limit[1]}")
     shortfall: list[dict] = []
     report(f"shell: choosing sites for {sum(n)} ligands", 0.15)
     chosen = _choose(core, sites, groups, usable, n, spec, shortfall)

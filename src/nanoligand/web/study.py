@@ -52,7 +52,7 @@ def run_study(study: Spec, progress: Progress | None = None, limits: str = "cli"
     say = progress or (lambda stage, frac: None)
     t0 = time.perf_counter()
     say("building the core and its shell", 0.05)
-    model = study.build()
+    model = study.build(atom_limit=(LIMITS[limits]["atoms"], f"the {limits} limit; choose a smaller diameter"))
     manifest = model.to_dict()
     n_atoms = len(model.atoms)
     if n_atoms > LIMITS[limits]["atoms"]:
