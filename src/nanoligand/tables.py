@@ -19,3 +19,13 @@ import yaml
 def load_table(name: str) -> Any:
     """A YAML table from ``nanoligand/data`` (cached; treat it as read-only)."""
     return yaml.safe_load(resources.files("nanoligand.data").joinpath(name).read_text(encoding="utf-8"))
+
+
+def cite_label(refs: dict[str, dict], key: str) -> str | None:
+    """Author–year of reference ``key`` in a table's ``references`` (its journal added where another entry
+    reads the same); None where the number is not resolved."""
+    r = refs.get(key) or {}
+    if not r.get("cite"):
+        return None
+    twin = sum(1 for x in refs.values() if x.get("cite") == r["cite"]) > 1
+    return f"{r['cite']}, {r['journal']}" if twin and r.get("journal") else r["cite"]

@@ -169,7 +169,7 @@ def conjugate_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the plans as JSON."),
 ) -> None:
     """Chemistries that join a particle handle to a biomolecule: rates, pH windows, warnings, times."""
-    from nanoligand.design.bioconj import conjugation_plan, handle_name
+    from nanoligand.design.bioconj import cite_text, conjugation_plan, handle_name, table
 
     handles = _particle_handles(np_handle)
     plans, errors = [], []
@@ -211,8 +211,17 @@ def conjugate_cmd(
         if p.times.get("note"):
             say("time: not estimated without a rate constant (give --k-M-1-s-1)", indent=2)
         for w in p.warnings:
-            say(f"! {w}", indent=2, style="yellow")
-        say(f"source: {p.source}", indent=2, style="dim")
+            say(f"! {cite_text(w)}", indent=2, style="yellow")
+        say(f"source: {cite_text(p.source)}", indent=2, style="dim")
+    # what the citations are (no digits here: a wrapped line must not read as a computed value)
+    refs = [r for p in plans for r in p.references]
+    if any(r["cite"] for r in refs):
+        say("citations: first author et al. and year from the seed's reference list; --json gives the journal "
+            "and the full reference of each plan (references).", hang=4, style="dim")
+    if any(not r["cite"] for r in refs):
+        say(f"ref. n: the seed's reference number, {table().get('references_unresolved', 'not resolved')}; a "
+            "name after it is the author the seed's sentence gives. --json: each plan's references.",
+            hang=4, style="dim")
 
 
 def _duration(seconds: float) -> str:

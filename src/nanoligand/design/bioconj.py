@@ -8,6 +8,11 @@ is given for both ends, where it gives none (EDC, NHS esters, maleimide) a time 
 NHS-ester half-lives between the printed pH values are interpolated linearly in log(t½); outside the
 printed pH range no half-life is invented.
 
+Reference numbers in the data (``[315]``, ``[319–324]``) are keys of the table's ``references``:
+:func:`cite_text` puts the author–year in their place for people, and each plan's ``references`` lists
+them in full for ``--json``. Seed 000's text has no reference list, so its numbers stay numbers
+(``ref. 315 Gole et al.``: the first author where the seed's sentence names one).
+
 Examples
 --------
 >>> plan = conjugation_plan("azide", "DBCO", conc_np_M=1e-6, conc_bio_M=1e-5, target=0.5)
@@ -18,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -26,7 +32,7 @@ import numpy as np
 
 from nanoligand.design.kinetics import coupling_time
 from nanoligand.errors import InputError
-from nanoligand.tables import load_table
+from nanoligand.tables import cite_label, load_table
 
 
 @cache
@@ -63,12 +69,72 @@ class Option:
     source: str
     times: dict[str, Any] = field(default_factory=dict)
     via: str | None = None
+    references: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         d = dict(self.__dict__)
         if self.k_M_s:
             d["k_M_s"] = [self.k_M_s[0], None if math.isinf(self.k_M_s[1]) else self.k_M_s[1]]
         return d
+
+
+#: a bracketed group of reference numbers: [315], [322, 323], [319–324]
+_REF = re.compile(r"\[(\d+(?:\s*[–-]\s*\d+)?(?:\s*,\s*\d+(?:\s*[–-]\s*\d+)?)*)\]")
+
+
+def _tokens(group: str) -> list[tuple[str, list[int]]]:
+    """``"319–324, 330"`` → [("319–324", [319, ..., 324]), ("330", [330])]."""
+    out = []
+    for tok in (t.strip() for t in group.split(",")):
+        ends = [int(x) for x in re.split(r"\s*[–-]\s*", tok)]
+        out.append((tok.replace("-", "–").replace(" ", ""), list(range(ends[0], ends[-1] + 1))))
+    return out
+
+
+def reference(n: int) -> dict[str, Any]:
+    """Reference ``n`` of the table's ``references`` (author–year, journal, full reference where resolved)."""
+    r = table().get("references", {}).get(f"[{n}]")
+    if r is None:
+        return {"ref": f"[{n}]", "cite": None, "journal": None, "reference": None, "named_in_text": None,
+                "unresolved": "not in the table's references"}
+    return {"ref": f"[{n}]", **r}
+
+
+def references_in(*texts: str | None) -> list[dict[str, Any]]:
+    """Every reference numbered in ``texts``, in full, in number order."""
+    nums = {n for t in texts if t for m in _REF.finditer(t) for _, ns in _tokens(m.group(1)) for n in ns}
+    return [reference(n) for n in sorted(nums)]
+
+
+def cite_text(text: str) -> str:
+    """``text`` with each bracketed group of reference numbers as author–year; a number not resolved stays
+    a number, marked ``ref.`` (with the author the seed's text names for it, if any)."""
+    refs = table().get("references", {})
+
+    def repl(m: re.Match) -> str:
+        cites, loose = [], []
+        for tok, ns in _tokens(m.group(1)):
+            rs = [reference(n) for n in ns]
+            if len(ns) > 1 and not any(r["cite"] or r.get("named_in_text") for r in rs):
+                loose.append(tok)               # a range none of which resolves: kept as the range
+                continue
+            run: list[int] = []                 # consecutive bare numbers, shown as a range from three on
+            for n, r in [*zip(ns, rs), (None, None)]:
+                label = cite_label(refs, r["ref"]) if r else None
+                if r and not label and not r.get("named_in_text"):
+                    run.append(n)
+                    continue
+                loose += [f"{run[0]}–{run[-1]}"] if len(run) > 2 else [str(x) for x in run]
+                run = []
+                if label:
+                    cites.append(label)
+                elif r:
+                    loose.append(f"{n} {r['named_in_text']}")
+        if loose:
+            cites.append(("refs " if len(loose) > 1 or "–" in loose[0] else "ref. ") + ", ".join(loose))
+        return "(" + "; ".join(cites) + ")"
+
+    return _REF.sub(repl, text)
 
 
 def _k_range(spec, variant: str | None, chem: dict) -> tuple[tuple[float, float] | None, str]:
@@ -150,6 +216,10 @@ def conjugation_plan(np_handle: str, bio_handle: str, ph: float | None = None, c
             warnings.insert(0, f"above pH {chem['max_ph']:g} the maleimide ring opens (reagent lost)")
         opt = Option(chem["id"], chem["name"], np_h, bio_h, chem.get("reagents", []), chem.get("product", ""), k,
                      k_note, window, loss, chem.get("activity_pct"), warnings, chem["source"], via=pair.get("via"))
+        vname = chem.get("variant_aliases", {}).get(variant, variant) if variant else None
+        vsrc = (chem.get("variants") or {}).get(vname) or (chem.get("variants") or {}).get(str(vname).lower())
+        opt.references = references_in(chem["source"], chem.get("product"), *warnings,
+                                       (chem.get("loss") or {}).get("source"), (vsrc or {}).get("source"))
         if conc_np_M is not None and conc_bio_M is not None:
             opt.times = _times(opt, conc_np_M, conc_bio_M, target)
         out.append(opt)

@@ -10,8 +10,9 @@
   the Hansen rank of the solvent (:func:`~nanoligand.design.features.hansen_rank`) where the functional
   part has a group-contribution estimate. Drops out without a solvent.
 * **application** — the weighted mean of the features the application asks for (``applications``).
-* **precedent** — a packaged citation for this kind of ligand in this use: seed 001 Table 2 for LEDs,
-  the library entry's category and citation otherwise.
+* **precedent** — a packaged citation for this kind of ligand in this use: seed 001 Table 2 for LEDs
+  (each row cited by author–year from the seed's reference list), the library entry's category and
+  citation otherwise.
 
 The total is the weighted mean of the criteria that apply (``weights``).
 
@@ -35,6 +36,7 @@ from nanoligand.design.context import DesignContext, rules
 from nanoligand.design.features import Features, handles_when_bound, hansen_rank
 from nanoligand.ligands import hsab
 from nanoligand.shell.motifs import is_acceptor
+from nanoligand.tables import cite_label, load_table
 
 SOFTNESS = hsab.SOFTNESS
 
@@ -153,11 +155,14 @@ def precedent_score(f: Features, ctx: DesignContext) -> tuple[float, list[str]]:
     cites, s = [], 0.0
     if ctx.application == "led" and f.entry is not None and f.entry.get("formula"):
         ion = _norm(f.entry["formula"])
+        # the row's author–year from seed 001's reference list (data/qled_seed001.yaml 'references')
+        refs = load_table("qled_seed001.yaml").get("references", {})
         for rec in qled_records():
             if _norm(rec["ligand"]) == ion:
                 same = _family_in(ctx, rec["qd"])
                 s = max(s, 1.0 if same else 0.5)
-                cites.append(f"seed 001 Table 2 {rec['ref']}: {rec['ligand']} on {rec['qd']}, EQE "
+                who = cite_label(refs, rec["ref"]) or f"{rec['ref']} (not resolved)"
+                cites.append(f"seed 001 Table 2, {who}: {rec['ligand']} on {rec['qd']}, EQE "
                              f"{rec['EQE_pct'] if rec['EQE_pct'] is not None else '-'} %")
     e = f.entry
     if e is not None:
