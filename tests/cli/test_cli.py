@@ -151,3 +151,15 @@ def test_ctrl_c_exits_130_and_leaves_no_file(tmp_path):
     assert proc.returncode == 130
     assert err.strip().splitlines()[-1].startswith("interrupted")
     assert not out.exists() and not list(tmp_path.glob(".big.pdb*"))
+
+
+def test_a_size_on_the_command_line_replaces_the_spec_files_size(capsys, tmp_path):
+    # issue: a spec file plus -d 6 built the file's size; a TEM edge given for a cube is (6/π)^(1/3)·a
+    spec = tmp_path / "s.yaml"
+    spec.write_text("material: CsPbBr3\nedge_nm: 6\nshape: cube\nshell: none\n")
+    assert main(["build", str(spec), "-d", "5", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["core"]["requested_diameter_nm"] == 5.0
+    spec.write_text("material: CsPbBr3\ndiameter_nm: 4\nshape: cube\nshell: none\n")
+    assert main(["build", str(spec), "--edge-nm", "6", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)["core"]["requested_diameter_nm"]
+    assert d == pytest.approx((6 / 3.141592653589793) ** (1 / 3) * 6, rel=1e-9)

@@ -82,8 +82,9 @@ def build(
     if not {"diameter_nm", "edge_nm", "length_nm", "width_nm"} & set(data):
         raise typer.BadParameter("missing: give --diameter-nm (or --edge-nm, --length-nm/--width-nm), or a "
                                  "spec file with diameter_nm", param_hint="--diameter-nm")
-    if any(k in given for k in ("edge_nm", "length_nm", "width_nm")) and "diameter_nm" not in given:
-        data.pop("diameter_nm", None)  # a TEM size on the command line replaces the file's diameter
+    sizes = ("diameter_nm", "edge_nm", "length_nm", "width_nm")
+    if any(k in given for k in sizes):   # a size on the command line replaces the file's size, of any kind
+        data = {k: v for k, v in data.items() if k not in sizes or k in given}
     spec = parse_spec(data)
     paths = [check_writable(p) for p in [*output, *spec.output]]
     limit = (PDB_MAX_ATOMS, "a PDB file holds no more: write .cif or .extxyz") if any(
