@@ -163,3 +163,19 @@ def test_a_size_on_the_command_line_replaces_the_spec_files_size(capsys, tmp_pat
     assert main(["build", str(spec), "--edge-nm", "6", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)["core"]["requested_diameter_nm"]
     assert d == pytest.approx((6 / 3.141592653589793) ** (1 / 3) * 6, rel=1e-9)
+
+
+def test_a_model_too_large_for_its_file_is_refused_before_placement():
+    # issue: a 12 nm capped PDB was refused for its atom count only after 42 s of work; the ligand counts are
+    # known before placement, so the estimate (core + ligands × their atoms) stops it first
+    import nanoligand
+
+    import re
+
+    with pytest.raises(InputError, match=r"would hold about \d+ atoms \(\d+ ligands\), more than 3000: test limit") as e:
+        nanoligand.build("CdSe", 3.0, shell="native", atom_limit=(3000, "test limit"))
+    estimate = int(re.search(r"about (\d+) atoms", str(e.value)).group(1))
+    capped = nanoligand.build("CdSe", 3.0, shell="native")
+    assert abs(estimate - len(capped.atoms)) <= 0.02 * len(capped.atoms)   # the estimate is the model's size
+    with pytest.raises(InputError, match="the core alone holds"):
+        nanoligand.build("CdSe", 3.0, atom_limit=(100, "test limit"))

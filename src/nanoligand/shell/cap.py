@@ -67,12 +67,13 @@ def cap(core, spec: ShellSpec, atom_limit: tuple[int, str] | None = None) -> She
             _, first_of_host = np.unique([sites.hosts[i][0] for i in usable[g]], return_index=True)
             usable[g] = usable[g][np.sort(first_of_host)]
     n, limits, listed = counts(core, {k: len(u) for k, u in enumerate(usable)}, groups, metal_core)
-    expected = len(core.atoms) + sum(int(k) * len(tpl.symbols) for k, (_, tpl, _) in zip(n, groups))
+    n_ligands = sum(int(n[g]) for g in range(len(groups)))
+    expected = len(core.atoms) + sum(int(n[g]) * len(groups[g][1].symbols) for g in range(len(groups)))
     if atom_limit is not None and expected > atom_limit[0]:
-        raise InputError(f"the capped model would hold about {expected} atoms ({sum(n)} ligands), more than "
+        raise InputError(f"the capped model would hold about {expected} atoms ({n_ligands} ligands), more than "
                          f"{atom_limit[0]}: {atom_limit[1]}")
     shortfall: list[dict] = []
-    report(f"shell: choosing sites for {sum(n)} ligands", 0.15)
+    report(f"shell: choosing sites for {n_ligands} ligands", 0.15)
     chosen = _choose(core, sites, groups, usable, n, spec, shortfall)
     templates, tpl_ids = _template_ids(modes)
     alts = [_Alternatives(pools[g], heads[g], tpl_ids[g]) for g in range(len(groups))]
