@@ -31,7 +31,7 @@ def client(monkeypatch):
         raise InputError("stopped by the test")
 
     monkeypatch.setattr(web, "run_study", fake_study)
-    c = TestClient(web.create_app())
+    c = TestClient(web.create_app((*web.LOOPBACK, "testserver")))   # the test client's Host
     c.started, c.release = started, release
     yield c
     release.set()

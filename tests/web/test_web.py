@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from nanoligand.cli import main
 from nanoligand.errors import InputError
-from nanoligand.web.app import MAX_BODY, create_app
+from nanoligand.web.app import LOOPBACK, MAX_BODY, create_app
 from nanoligand.web.assets import viewer_js
 from nanoligand.web.report import write_report
 from nanoligand.spec import parse_spec
@@ -108,7 +108,7 @@ def test_report_cli(capsys, tmp_path):
 # -- web app (API) ----------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def client():
-    return TestClient(create_app())
+    return TestClient(create_app((*LOOPBACK, "testserver")))   # the test client's Host
 
 
 def _wait(client, jid, timeout=120):
