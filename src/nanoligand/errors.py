@@ -35,3 +35,7 @@ class SelfCheckError(NanoligandError):
 
 class OutputError(NanoligandError, OSError):
     """A result that cannot be written where it was asked to go."""
+
+
+class ComputeError(NanoligandError):
+    """A computation that failed in its engine: an SCF or a relaxation that did not converge."""

@@ -15,7 +15,7 @@ from nanoligand.cli import COMMANDS, app, main
 RESERVED = {"-m": "--material", "-s": "--solvent", "-l": "--ligand", "-d": "--diameter-nm", "-o": "--output"}
 #: unit endings allowed in the names of numeric options
 UNITS = ("-nm", "-M", "-cm", "-mL", "-uL", "-pct", "-h", "-g-mol", "-mol", "-MPa05", "-per-nm2", "-M-1-s-1",
-         "-K")
+         "-K", "-eV-A", "-A")
 #: numeric options without a unit, and why
 DIMENSIONLESS = {
     "--ratio": "d100/d111", "--aspect": "length/width", "--absorbance": "absorbance", "--epsilon": "dielectric constant",
@@ -36,7 +36,7 @@ def _commands():
 
 def test_the_command_table_loads_every_command():
     names = [n for n, c in _commands() if c is not None]
-    assert names == list(COMMANDS) and len(names) == 22
+    assert names == list(COMMANDS) and len(names) == 24
 
 
 @pytest.mark.parametrize("name, cmd", _commands(), ids=list(COMMANDS))

@@ -47,6 +47,7 @@ COMMANDS = {
     "composition": "properties",
     "design": "design", "conjugate": "design", "screen": "design", "query": "design",
     "report": "report", "serve": "report",
+    "energy": "energy", "desorb": "energy",
 }
 
 

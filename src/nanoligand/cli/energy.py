@@ -1,0 +1,118 @@
+"""Commands on energies: ``energy`` (single point, relaxation, IP/EA of a structure) and ``desorb``."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+
+from nanoligand.cli._common import emit, json_option, output_option, outputs, progress_line
+from nanoligand.errors import InputError
+
+app = typer.Typer(rich_markup_mode=None)
+
+_METHOD_HELP = "GFN2-xTB (default), GFN1-xTB, IPEA1-xTB or GFN-FF."
+_ETEMP_HELP = "Electronic temperature, K (Fermi smearing); small-gap cut-outs converge at 1000 K."
+
+
+def _read_atoms(path: str):
+    from ase import Atoms
+
+    from nanoligand.validate.structure import read_structure
+
+    s = read_structure(path)
+    return Atoms(list(s.symbols), positions=s.positions)
+
+
+@app.command("energy")
+def energy_cmd(
+    structure: str = typer.Argument(..., help="Structure file: .xyz, .extxyz, .pdb or .cif (a model, a cut-out, "
+                                    "a molecule)."),
+    method: str = typer.Option("GFN2-xTB", "--method", help=_METHOD_HELP),
+    solvent: Optional[str] = typer.Option(None, "--solvent", "-s", help="Implicit solvent (ALPB), e.g. toluene, "
+                                          "chloroform, DMF, water; vacuum if not given."),
+    charge: int = typer.Option(0, "--charge", help="Total charge, e."),
+    etemp_k: float = typer.Option(300.0, "--etemp-K", help=_ETEMP_HELP),
+    do_relax: bool = typer.Option(False, "--relax", help="Relax the structure first (LBFGS)."),
+    fmax: float = typer.Option(0.05, "--fmax-eV-A", help="Relaxation threshold: largest force, eV/Å."),
+    levels: bool = typer.Option(False, "--levels", help="Also vertical IP and EA (IPEA1-xTB ΔSCC with its "
+                                "empirical shift)."),
+    output: List[str] = output_option("the relaxed structure (.xyz/.extxyz/.pdb) or the result (.json)"),
+    as_json: bool = json_option("the result"),
+) -> None:
+    """xTB energy of a structure: single point or relaxation, with HOMO/LUMO and optionally IP/EA."""
+    from nanoligand.energy.engines import Settings, single_point
+    from nanoligand.io import write_structure
+
+    files = outputs(output, {"structure": (".xyz", ".extxyz", ".pdb"), "json": (".json",)})
+    if files["structure"] and not do_relax:
+        raise InputError("a structure output needs --relax (the input is not changed otherwise)")
+    atoms = _read_atoms(structure)
+    settings = Settings(method, solvent, charge, None, etemp_k)
+    with progress_line():
+        if do_relax:
+            from nanoligand.energy.relax import relax
+
+            r = relax(atoms, settings, fmax_eV_A=fmax)
+            atoms, e = r.atoms, r.energy
+        else:
+            e = single_point(atoms, settings)
+        d = e.to_dict()
+        d["solvent"] = solvent or "vacuum"
+        if do_relax:
+            d.update(relax_steps=r.steps, converged=r.converged)
+        if levels:
+            from nanoligand.energy.levels import vertical_ip_ea
+
+            d.update({k: v for k, v in vertical_ip_ea(atoms, solvent, charge, etemp_k).to_dict().items()
+                      if k not in ("homo_eV", "lumo_eV", "solvent")})
+    for path in files["structure"]:
+        write_structure(path, atoms)
+    emit(d, as_json, f"{structure}: {settings.method}, {solvent or 'vacuum'} (computed)", files)
+
+
+@app.command("desorb")
+def desorb_cmd(
+    material: str = typer.Option("PbS", "--material", "-m", help="Material with a native shell (PbS, CdSe ...); "
+                                 "long-chain ligands are computed as their short proxies (oleate → acetate)."),
+    diameter: float = typer.Option(2.5, "--diameter-nm", "-d", help="Core diameter of the model cut from, nm."),
+    sites: List[str] = typer.Option(["adatom:{100}", "facet:{111}"], "--site", help="Site class ROLE:FACET "
+                                    "(census site_role and facet family); repeatable."),
+    motif: str = typer.Option("Z", "--motif", help="What leaves: Z (metal with its X ligands), X or L."),
+    solvent: List[str] = typer.Option([], "--solvent", "-s", help="Implicit solvent(s); repeatable; vacuum if none."),
+    method: str = typer.Option("GFN2-xTB", "--method", help=_METHOD_HELP),
+    etemp_k: float = typer.Option(1000.0, "--etemp-K", help=_ETEMP_HELP),
+    radius: float = typer.Option(7.0, "--radius-A", help="Cut-out radius around the site, Å."),
+    free_radius: float = typer.Option(4.0, "--free-radius-A", help="Atoms within this distance of the site relax, Å."),
+    fmax: float = typer.Option(0.1, "--fmax-eV-A", help="Relaxation threshold: largest force, eV/Å."),
+    output: List[str] = output_option("the results (.json)"),
+    as_json: bool = json_option("the results"),
+) -> None:
+    """Desorption energy ΔE of a ligand unit per site class, from xTB on neutral cut-outs (computed)."""
+    from nanoligand.energy.desorb import desorption_energy
+    from nanoligand.energy.engines import Settings
+    from nanoligand.energy.sites import cut_site, proxy_recipe
+    from nanoligand.nanocrystal import build
+
+    files = outputs(output, {"json": (".json",)})
+    classes = []
+    for item in sites:
+        role, sep, facet = item.partition(":")
+        if not sep or not role or not facet:
+            raise InputError(f"--site {item!r}: use ROLE:FACET, e.g. adatom:{{100}}")
+        classes.append((role, facet if facet.startswith("{") else "{" + facet + "}"))
+    settings = [Settings(method, s, 0, None, etemp_k) for s in (solvent or [None])]
+    rows = []
+    with progress_line():
+        model = build(material, diameter, shell=proxy_recipe(material))
+        for st in settings:
+            for role, facet in classes:
+                site = cut_site(model, role, facet, motif=motif, radius_A=radius, free_radius_A=free_radius)
+                rows.append(desorption_energy(site, st, fmax_eV_A=fmax).to_dict())
+    result = {"material": material, "diameter_nm": diameter, "results": rows,
+              "note": "computed ΔE = E(surface left) + E(free unit) − E(bound), relaxed cut-outs; no entropy"}
+    if as_json:
+        emit(result, True, material, files)
+        return
+    flat = {f"{r['site_role']} {r['facet']} {r['unit']} in {r['solvent']}: ΔE_kJ_mol": r["delta_e_kJ_mol"] for r in rows}
+    emit(flat, False, f"{material} {diameter:g} nm, {method}, cut-outs of {radius:g} Å (computed)", files)
