@@ -155,3 +155,17 @@ def test_cli_energy_and_its_errors(tmp_path, capsys, water):
     assert main(["energy", str(path), "-s", "glycerol"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: solvent: 'glycerol'") and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("name, sigma, s_nist", [("CH4", 12, 186.25), ("N2", 2, 191.61)])
+def test_ideal_gas_entropy_against_nist(name, sigma, s_nist):
+    # NIST-JANAF standard molar entropies at 298.15 K and 1 bar (CH4 186.25, N2 191.61 J/(mol K)); vibrations
+    # add < 0.1 J/(mol K) to either, so translation + rigid rotation must give them within 0.7
+    from nanoligand.energy.thermo import rotational_entropy_J_molK, translational_entropy_J_molK
+
+    m = molecule(name)
+    s = translational_entropy_J_molK(m.get_masses().sum(), 298.15, None) + rotational_entropy_J_molK(m, 298.15, sigma)
+    assert s == pytest.approx(s_nist, abs=0.7)
+    # 1 M instead of 1 bar: ln(24.79) R = 26.7 J/(mol K) less translational entropy
+    assert (translational_entropy_J_molK(m.get_masses().sum(), 298.15, None)
+            - translational_entropy_J_molK(m.get_masses().sum(), 298.15, 1.0)) == pytest.approx(26.69, abs=0.05)

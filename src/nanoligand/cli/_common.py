@@ -75,7 +75,8 @@ def wrote(paths: Iterable[Path | str]) -> None:
 
 #: unit suffixes of result keys (``concentration_M``) → the unit printed after the value (longest first)
 UNIT_SUFFIXES = (("_M_cm", "M⁻¹ cm⁻¹"), ("_J_M-1_cm-1_nm4", "M⁻¹ cm⁻¹ nm⁴"), ("_M-1_cm-1_nm4", "M⁻¹ cm⁻¹ nm⁴"),
-                 ("_g_mol", "g/mol"), ("_per_nm2", "nm⁻²"), ("_per_A", "Å⁻¹"), ("_kJ_mol", "kJ/mol"),
+                 ("_g_mol", "g/mol"), ("_per_nm2", "nm⁻²"), ("_per_A", "Å⁻¹"), ("_eV_A", "eV/Å"), ("_J_molK", "J/(mol K)"),
+                 ("_kJ_mol", "kJ/mol"),
                  ("_nm2", "nm²"), ("_nm", "nm"), ("_eV", "eV"), ("_M", "M"), ("_A", "Å"), ("_pct", "%"),
                  ("_kJ", "kJ/mol"), ("_deg", "°"), ("_D", "D"), ("_s", "s"), ("_h", "h"), ("_K", "K"),
                  ("_cm", "cm"), ("_mL", "mL"), ("_uL", "µL"), ("_m2_s", "m²/s"))

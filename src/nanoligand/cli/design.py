@@ -303,13 +303,14 @@ def screen_cmd(
 
 @app.command("query")
 def query_cmd(
-    results: str = typer.Argument(..., help="A screen's output (Parquet dataset directory or file)."),
+    results: str = typer.Argument(..., help="A screen's or an energy batch's output (Parquet dataset directory "
+                                  "or file)."),
     sql: str = typer.Argument(..., help="One read-only SQL statement; the results are the view 'hits'."),
     as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON."),
     output: List[str] = typer.Option([], "--output", "-o", help="Write the rows (.csv, .json or .parquet)."),
     limit: int = typer.Option(50, "--show", min=0, help="Rows shown in the terminal."),
 ) -> None:
-    """SQL (DuckDB) over screening results."""
+    """SQL (DuckDB) over screening or energy-batch results."""
     from nanoligand.design.query import query
     from nanoligand.io import atomic_write
 

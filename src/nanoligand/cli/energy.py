@@ -26,8 +26,8 @@ def _read_atoms(path: str):
 
 @app.command("energy")
 def energy_cmd(
-    structure: str = typer.Argument(..., help="Structure file: .xyz, .extxyz, .pdb or .cif (a model, a cut-out, "
-                                    "a molecule)."),
+    structures: List[str] = typer.Argument(..., help="Structure file(s): .xyz, .extxyz, .pdb or .cif (a model, a "
+                                           "cut-out, a molecule); several run as a batch on Dask."),
     method: str = typer.Option("GFN2-xTB", "--method", help=_METHOD_HELP),
     solvent: Optional[str] = typer.Option(None, "--solvent", "-s", help="Implicit solvent (ALPB), e.g. toluene, "
                                           "chloroform, DMF, water; vacuum if not given."),
@@ -36,19 +36,35 @@ def energy_cmd(
     do_relax: bool = typer.Option(False, "--relax", help="Relax the structure first (LBFGS)."),
     fmax: float = typer.Option(0.05, "--fmax-eV-A", help="Relaxation threshold: largest force, eV/Å."),
     levels: bool = typer.Option(False, "--levels", help="Also vertical IP and EA (IPEA1-xTB ΔSCC with its "
-                                "empirical shift)."),
-    output: List[str] = output_option("the relaxed structure (.xyz/.extxyz/.pdb) or the result (.json)"),
+                                "empirical shift); one structure only."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=0, help="Local Dask workers for a batch "
+                                          "(default: cores; 0 = in this process)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Existing Dask scheduler, tcp://host:port."),
+    output: List[str] = output_option("the relaxed structure (.xyz/.extxyz/.pdb), the result (.json) or a batch's "
+                                      "table (.parquet/.csv)"),
     as_json: bool = json_option("the result"),
 ) -> None:
-    """xTB energy of a structure: single point or relaxation, with HOMO/LUMO and optionally IP/EA."""
-    from nanoligand.energy.engines import Settings, single_point
-    from nanoligand.io import write_structure
+    """xTB energy of structures: single point or relaxation, with HOMO/LUMO and optionally IP/EA."""
+    from nanoligand.energy.engines import Settings
 
-    files = outputs(output, {"structure": (".xyz", ".extxyz", ".pdb"), "json": (".json",)})
+    files = outputs(output, {"structure": (".xyz", ".extxyz", ".pdb"), "json": (".json",),
+                             "table": (".parquet", ".csv")})
+    settings = Settings(method, solvent, charge, None, etemp_k)
+    if len(structures) > 1 or files["table"]:
+        if levels or files["structure"]:
+            raise InputError("--levels and structure outputs take one structure; a batch writes .parquet/.csv/.json")
+        _batch(structures, settings, do_relax, fmax, workers, scheduler, files, as_json)
+        return
     if files["structure"] and not do_relax:
         raise InputError("a structure output needs --relax (the input is not changed otherwise)")
+    _single(structures[0], settings, do_relax, fmax, levels, files, as_json)
+
+
+def _single(structure: str, settings, do_relax: bool, fmax: float, levels: bool, files, as_json: bool) -> None:
+    from nanoligand.energy.engines import single_point
+    from nanoligand.io import write_structure
+
     atoms = _read_atoms(structure)
-    settings = Settings(method, solvent, charge, None, etemp_k)
     with progress_line():
         if do_relax:
             from nanoligand.energy.relax import relax
@@ -58,17 +74,52 @@ def energy_cmd(
         else:
             e = single_point(atoms, settings)
         d = e.to_dict()
-        d["solvent"] = solvent or "vacuum"
+        d["solvent"] = settings.solvent or "vacuum"
         if do_relax:
             d.update(relax_steps=r.steps, converged=r.converged)
         if levels:
             from nanoligand.energy.levels import vertical_ip_ea
 
-            d.update({k: v for k, v in vertical_ip_ea(atoms, solvent, charge, etemp_k).to_dict().items()
+            d.update({k: v for k, v in vertical_ip_ea(atoms, settings.solvent, settings.charge,
+                                                      settings.etemp_K).to_dict().items()
                       if k not in ("homo_eV", "lumo_eV", "solvent")})
     for path in files["structure"]:
         write_structure(path, atoms)
-    emit(d, as_json, f"{structure}: {settings.method}, {solvent or 'vacuum'} (computed)", files)
+    emit(d, as_json, f"{structure}: {settings.method}, {settings.solvent or 'vacuum'} (computed)", files)
+
+
+def _batch(structures, settings, do_relax: bool, fmax: float, workers, scheduler, files, as_json: bool) -> None:
+    from nanoligand.cli._common import print_json
+    from nanoligand.energy.batch import energies
+    from nanoligand.io import atomic_write, write_json, write_text
+
+    with progress_line():
+        table = energies(structures, settings, relax=do_relax, fmax_eV_A=fmax, workers=workers, scheduler=scheduler)
+    for path in files["table"]:
+        if path.suffix == ".csv":
+            write_text(path, table.to_csv(index=False))
+        else:
+            atomic_write(path, lambda tmp: table.to_parquet(tmp, index=False))
+    records = table.astype(object).where(table.notna(), None).to_dict(orient="records")
+    for path in files["json"]:
+        write_json(path, records)
+    if as_json:
+        print_json(records)
+    else:
+        _batch_table(records, settings, files)
+    if table["error"].notna().any():
+        raise typer.Exit(1)
+
+
+def _batch_table(records, settings, files) -> None:
+    from nanoligand.cli._common import fit_table, out, say, wrote
+
+    rows = [[r["structure"], str(r["n_atoms"] or "-"), "-" if r["energy_eV"] is None else f"{r['energy_eV']:.4f}",
+             "-" if r["gap_eV"] is None else f"{r['gap_eV']:.3f}", r["error"] or ""] for r in records]
+    say(f"{len(rows)} structures, {settings.method}, {settings.solvent or 'vacuum'} (computed)", style="bold")
+    t, _ = fit_table(["structure", "atoms", "energy (eV)", "gap (eV)", "error"], rows, right=(1, 2, 3))
+    out.print(t)
+    wrote(p for paths in files.values() for p in paths)
 
 
 @app.command("desorb")
@@ -114,5 +165,6 @@ def desorb_cmd(
     if as_json:
         emit(result, True, material, files)
         return
-    flat = {f"{r['site_role']} {r['facet']} {r['unit']} in {r['solvent']}: ΔE_kJ_mol": r["delta_e_kJ_mol"] for r in rows}
+    flat = {f"{r['site_role']} {r['facet']} {r['unit']} in {r['solvent']}: ΔE_kJ_mol": r["delta_e_kJ_mol"]
+            for r in rows}
     emit(flat, False, f"{material} {diameter:g} nm, {method}, cut-outs of {radius:g} Å (computed)", files)

@@ -28,10 +28,8 @@ Examples
 from __future__ import annotations
 
 import json
-import logging
 import os
 import time
-from collections import deque
 from pathlib import Path
 from typing import Any, Callable
 
@@ -149,46 +147,14 @@ def screen(library: str | Path, out: str | Path, material: str, solvent: str | N
 
 def _run_dask(todo, payload: dict, hansen: bool, out: Path, scheduler: str | None, workers: int | None, finished: int,
               n_chunks: int, progress) -> int:
-    from dask.distributed import Client, LocalCluster, wait
+    from nanoligand.parallel import map_unordered
 
-    if scheduler:
-        try:
-            client = Client(scheduler, timeout="10s")
-        except OSError as exc:
-            raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
-        cluster = None
-    else:
-        n = workers or os.cpu_count() or 1
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                               silence_logs=logging.ERROR)
-        client = Client(cluster)
-    try:
-        slots = 2 * max(1, len(client.scheduler_info()["workers"]))
-        pending: deque = deque()
-        source = iter(todo)
-
-        def top_up() -> None:
-            while len(pending) < slots:
-                c = next(source, None)
-                if c is None:
-                    return
-                pending.append((c.index, client.submit(_score, c, payload, hansen, pure=False)))
-
-        top_up()
-        while pending:
-            wait([f for _, f in pending], return_when="FIRST_COMPLETED")
-            for item in [p for p in pending if p[1].done()]:
-                pending.remove(item)
-                k, fut = item
-                _write_part(out, k, fut.result())
-                finished += 1
-                if progress:
-                    progress(finished, n_chunks)
-            top_up()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    for k, table in map_unordered(_score, ((c.index, c) for c in todo), payload, hansen, workers=workers,
+                                  scheduler=scheduler):
+        _write_part(out, k, table)
+        finished += 1
+        if progress:
+            progress(finished, n_chunks)
     return finished
 
 

@@ -11,10 +11,10 @@ What this is, and what it is not:
 
 * an **electronic energy** difference (ΔE) in an implicit solvent (ALPB): the solvent's electrostatic
   and cavity terms are included, explicit solvent molecules are not;
-* **no vibrational or translational entropy** (no ΔG): a free unit gains translational and rotational
-  entropy that favours desorption by roughly TΔS ≈ 40–60 kJ/mol at 298 K for molecules of this size
-  (Sackur–Tetrode at 1 M), the same for every site class, so **differences between site classes** are
-  what this number is for — the ordering of {100} and {111}, of toluene and chloroform;
+* ΔG only as a **stated estimate** (``delta_g_estimate_kJ_mol``): ΔE minus T times the translational (1 M)
+  and rigid-rotor entropy of the free unit (:mod:`~nanoligand.energy.thermo`), no vibrations; the term
+  is the same for every site class of one unit, so **differences between site classes** — the ordering
+  of {100} and {111}, of toluene and chloroform — are what these numbers are for;
 * **short proxies**: oleate is computed as acetate (:data:`~nanoligand.energy.sites.PROXIES`), so the
   chain–chain dispersion that seed 004 invokes for toluene is absent by construction.
 
@@ -29,7 +29,7 @@ Examples
 >>> desorption_energy(s)
 Traceback (most recent call last):
 ...
-nanoligand.errors.InputError: the leaving unit carries formal charge -1 by the model's count; desorb neutral units (Z: MX2, L) or X with a counter-ion
+nanoligand.errors.InputError: the leaving unit carries formal charge -1: desorb neutral units (Z, L)
 """
 
 from __future__ import annotations
@@ -65,12 +65,28 @@ class Desorption:
     def delta_e_kJ_mol(self) -> float:
         return self.delta_e_eV * KJ_MOL_PER_EV
 
+    def entropy_gain_J_molK(self, T_K: float = 298.15, conc_M: float = 1.0) -> float:
+        """Translational (at ``conc_M``) plus rigid-rotor entropy of the free unit
+        (:mod:`~nanoligand.energy.thermo`)."""
+        from nanoligand.energy.thermo import rotational_entropy_J_molK, translational_entropy_J_molK
+
+        unit = self.unit.atoms
+        return (translational_entropy_J_molK(float(unit.get_masses().sum()), T_K, conc_M)
+                + rotational_entropy_J_molK(unit, T_K))
+
+    def delta_g_estimate_kJ_mol(self, T_K: float = 298.15, conc_M: float = 1.0) -> float:
+        """ΔG_des ≈ ΔE_des − T(S_trans + S_rot) of the free unit at ``conc_M`` (the stated approximation of
+        :mod:`~nanoligand.energy.thermo`: no vibrations, the bound unit's entropy counted as zero)."""
+        return self.delta_e_kJ_mol - T_K * self.entropy_gain_J_molK(T_K, conc_M) / 1000.0
+
     def to_dict(self) -> dict:
         return {"site_role": self.site.role, "facet": self.site.facet, "motif": self.site.motif,
                 "unit": self.site.unit_atoms.get_chemical_formula(), "cluster_atoms": len(self.site.atoms),
                 "free_atoms": int((~self.site.fixed).sum()), "method": self.settings.method,
                 "solvent": self.settings.solvent or "vacuum", "etemp_K": self.settings.etemp_K,
                 "delta_e_eV": self.delta_e_eV, "delta_e_kJ_mol": self.delta_e_kJ_mol,
+                "T_dS_unit_kJ_mol": 298.15 * self.entropy_gain_J_molK() / 1000.0,
+                "delta_g_estimate_kJ_mol": self.delta_g_estimate_kJ_mol(),
                 "relax_steps": [self.bound.steps, self.rest.steps, self.unit.steps],
                 "converged": bool(self.bound.converged and self.rest.converged and self.unit.converged),
                 "kind": "computed: ΔE (electronic, implicit solvent), no entropy"}
@@ -101,8 +117,7 @@ def desorption_energy(site: Site, settings: Settings | None = None, *, fmax_eV_A
     unit = site.unit_atoms
     q = site.unit_charge
     if q != 0:
-        raise InputError(f"the leaving unit carries formal charge {q} by the model's count; desorb neutral "
-                         "units (Z: MX2, L) or X with a counter-ion")
+        raise InputError(f"the leaving unit carries formal charge {q}: desorb neutral units (Z, L)")
     label = f"{site.role} {site.facet} {site.motif}"
     opts = dict(fmax_eV_A=fmax_eV_A, max_steps=max_steps, allow_unconverged=allow_unconverged)
     bound = relax(site.atoms, settings, fixed=np.flatnonzero(site.fixed) if site.fixed.any() else None,

@@ -63,7 +63,7 @@ class VerticalLevels:
                 "delta_scc_ip_eV": self.delta_scc_ip_eV, "delta_scc_ea_eV": self.delta_scc_ea_eV,
                 "ipea_shift_eV": self.shift_eV, "homo_eV": self.homo_eV, "lumo_eV": self.lumo_eV,
                 "solvent": self.solvent,
-                "method": "IPEA1-xTB ΔSCC (Ásgeirsson, Bauer, Grimme, Chem. Sci. 2017, 8, 4879); "
+                "levels_method": "IPEA1-xTB ΔSCC (Ásgeirsson, Bauer, Grimme, Chem. Sci. 2017, 8, 4879); "
                           "HOMO/LUMO GFN2-xTB"}
 
 

@@ -167,7 +167,8 @@ def cut_site(model, role: str = "adatom", facet: str | None = None, *, motif: st
         cand = [c for c in cand if _ligands_on(model, c)]
         if not cand:
             have = ", ".join(f"{r} {f} ({n})" for r, f, n in site_classes(model))
-            raise InputError(f"no ligand-bearing metal of site class {role} {facet or ''} in this model; it has: {have}")
+            raise InputError(f"no ligand-bearing metal of site class {role} {facet or ''} in this model; "
+                             f"it has: {have}")
         com = a.positions[is_core].mean(axis=0)
 
         def rank(c):  # most distinct ligand species first (a mixed shell's typical unit), then central

@@ -1,0 +1,32 @@
+"""Energy batches: one row per structure, failures kept as rows, Parquet that DuckDB reads."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from ase.build import molecule
+
+from nanoligand.cli import main
+
+
+def test_batch_rows_failures_and_query(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in ("H2O", "CH4"):
+        molecule(name).write(f"{name}.xyz")
+    (tmp_path / "broken.xyz").write_text("2\n\nC 0 0 0\n")
+    assert main(["energy", "H2O.xyz", "CH4.xyz", "broken.xyz", "--workers", "0", "-o", "e.parquet", "--json"]) == 1
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["structure"] for r in rows] == ["H2O.xyz", "CH4.xyz", "broken.xyz"]
+    assert rows[2]["error"] and rows[2]["energy_eV"] is None
+    # GFN2-xTB gaps: methane's is wider than water's (both closed-shell; HOMO-LUMO order of the two)
+    assert rows[1]["gap_eV"] > rows[0]["gap_eV"] > 10
+    assert main(["query", "e.parquet", "SELECT structure FROM hits WHERE error IS NULL ORDER BY gap_eV", "--json"]) == 0
+    assert [r["structure"] for r in json.loads(capsys.readouterr().out)] == ["H2O.xyz", "CH4.xyz"]
+
+
+def test_batch_refuses_per_structure_outputs(tmp_path, capsys):
+    path = tmp_path / "w.xyz"
+    molecule("H2O").write(path)
+    assert main(["energy", str(path), str(path), "--levels"]) == 1
+    assert "one structure" in capsys.readouterr().err
