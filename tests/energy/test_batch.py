@@ -30,3 +30,8 @@ def test_batch_refuses_per_structure_outputs(tmp_path, capsys):
     molecule("H2O").write(path)
     assert main(["energy", str(path), str(path), "--levels"]) == 1
     assert "one structure" in capsys.readouterr().err
+
+
+def test_desorb_refuses_a_malformed_site_before_any_work(capsys):
+    assert main(["desorb", "-m", "PbS", "--site", "adatom"]) == 1
+    assert capsys.readouterr().err.startswith("error: --site 'adatom': use ROLE:FACET")

@@ -65,3 +65,26 @@ def test_water_dimer_binding_energy_against_s22():
     assert d.delta_e_kJ_mol == pytest.approx(21.0, abs=4.0)
     assert d.delta_e_kJ_mol == pytest.approx(d.delta_e_eV * KJ_MOL_PER_EV)
     assert d.to_dict()["converged"]
+    frames = d.frames()
+    assert [len(f) for f in frames] == [6, 3, 3] and [f.info["state"] for f in frames] == ["bound", "surface left",
+                                                                                          "free unit"]
+    # the two waters stay apart by a hydrogen bond: O···O 2.8-3.0 Å (S22 geometry 2.91 Å)
+    assert 2.8 < frames[0].get_distance(0, 3) < 3.0
+
+
+def test_predicted_model_with_the_calibrated_numbers_is_the_calibrated_model():
+    # invariant: feeding the calibrated free energies (and the slope they imply) through the predicted path
+    # reproduces the calibrated model's checks; a weaker {100} unit (lower ΔG) must lose a larger share
+    from nanoligand.energy.predict import compare_seed004, predicted_seed004_parameters
+    from nanoligand.solvents import polarity_ET30_kcal_mol
+    from nanoligand.tables import load_table
+
+    cal = load_table("equilibria.yaml")["seed004"]["parameters"]
+    d_et30 = polarity_ET30_kcal_mol("chloroform") - polarity_ET30_kcal_mol("toluene")
+    same = predicted_seed004_parameters(cal["dG_diss_100_kJ"], cal["dG_diss_111_kJ"], cal["solvent_slope_kJ"] * d_et30)
+    both = compare_seed004(same)
+    for key, value in both["calibrated"].items():
+        assert both["predicted"][key] == pytest.approx(value, rel=1e-6), key
+    weaker = compare_seed004(predicted_seed004_parameters(cal["dG_diss_100_kJ"] - 5, cal["dG_diss_111_kJ"], 0.0))
+    assert weaker["predicted"]["share_of_displaced_from_100"] > both["calibrated"]["share_of_displaced_from_100"]
+    assert weaker["predicted"]["chloroform_over_toluene"] == pytest.approx(1.0, abs=1e-6)  # no solvent effect

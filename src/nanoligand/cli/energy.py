@@ -136,7 +136,8 @@ def desorb_cmd(
     radius: float = typer.Option(7.0, "--radius-A", help="Cut-out radius around the site, Å."),
     free_radius: float = typer.Option(4.0, "--free-radius-A", help="Atoms within this distance of the site relax, Å."),
     fmax: float = typer.Option(0.1, "--fmax-eV-A", help="Relaxation threshold: largest force, eV/Å."),
-    output: List[str] = output_option("the results (.json)"),
+    output: List[str] = output_option("the results (.json) or every relaxed state, bound, surface left and free "
+                                      "unit per site (.extxyz, one frame each)"),
     as_json: bool = json_option("the results"),
 ) -> None:
     """Desorption energy ΔE of a ligand unit per site class, from xTB on neutral cut-outs (computed)."""
@@ -145,7 +146,7 @@ def desorb_cmd(
     from nanoligand.energy.sites import cut_site, proxy_recipe
     from nanoligand.nanocrystal import build
 
-    files = outputs(output, {"json": (".json",)})
+    files = outputs(output, {"json": (".json",), "frames": (".extxyz",)})
     classes = []
     for item in sites:
         role, sep, facet = item.partition(":")
@@ -153,13 +154,19 @@ def desorb_cmd(
             raise InputError(f"--site {item!r}: use ROLE:FACET, e.g. adatom:{{100}}")
         classes.append((role, facet if facet.startswith("{") else "{" + facet + "}"))
     settings = [Settings(method, s, 0, None, etemp_k) for s in (solvent or [None])]
-    rows = []
+    rows, frames = [], []
     with progress_line():
         model = build(material, diameter, shell=proxy_recipe(material))
         for st in settings:
             for role, facet in classes:
                 site = cut_site(model, role, facet, motif=motif, radius_A=radius, free_radius_A=free_radius)
-                rows.append(desorption_energy(site, st, fmax_eV_A=fmax).to_dict())
+                d = desorption_energy(site, st, fmax_eV_A=fmax)
+                rows.append(d.to_dict())
+                frames += d.frames()
+    for path in files["frames"]:
+        from nanoligand.io import atomic_write
+
+        atomic_write(path, lambda tmp: _write_frames(tmp, frames))
     result = {"material": material, "diameter_nm": diameter, "results": rows,
               "note": "computed ΔE = E(surface left) + E(free unit) − E(bound), relaxed cut-outs; no entropy"}
     if as_json:
@@ -168,3 +175,9 @@ def desorb_cmd(
     flat = {f"{r['site_role']} {r['facet']} {r['unit']} in {r['solvent']}: ΔE_kJ_mol": r["delta_e_kJ_mol"]
             for r in rows}
     emit(flat, False, f"{material} {diameter:g} nm, {method}, cut-outs of {radius:g} Å (computed)", files)
+
+
+def _write_frames(path, frames) -> None:
+    from ase.io import write
+
+    write(path, frames, format="extxyz")

@@ -79,6 +79,17 @@ class Desorption:
         :mod:`~nanoligand.energy.thermo`: no vibrations, the bound unit's entropy counted as zero)."""
         return self.delta_e_kJ_mol - T_K * self.entropy_gain_J_molK(T_K, conc_M) / 1000.0
 
+    def frames(self) -> list:
+        """The three relaxed states as ASE Atoms, each labelled in ``info`` (state, site class, energy)."""
+        out = []
+        for state, r in (("bound", self.bound), ("surface left", self.rest), ("free unit", self.unit)):
+            a = r.atoms.copy()
+            a.info.update(state=state, site=f"{self.site.role} {self.site.facet}", energy_eV=r.energy_eV,
+                          method=self.settings.method, solvent=self.settings.solvent or "vacuum",
+                          converged=r.converged)
+            out.append(a)
+        return out
+
     def to_dict(self) -> dict:
         return {"site_role": self.site.role, "facet": self.site.facet, "motif": self.site.motif,
                 "unit": self.site.unit_atoms.get_chemical_formula(), "cluster_atoms": len(self.site.atoms),
