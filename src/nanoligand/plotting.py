@@ -134,3 +134,22 @@ def chromaticity(ax: Any, points: dict[str, tuple[float, float]]) -> None:
     ax.set_ylabel("CIE y")
     ax.legend(fontsize=7, loc="upper right")
     ax.set_title("CIE 1931 chromaticity", fontsize=9)
+
+
+def dos(ax: Any, pdos: dict, title: str | None = None) -> None:
+    """A projected density of states (:func:`nanoligand.energy.levels.projected_dos`): the total as a grey
+    fill, one line per atom group, the HOMO and LUMO marked."""
+    e = pdos["energy_eV"]
+    ax.fill_between(e, pdos["total"], color="0.85", label="total")
+    for name in pdos["groups"]:
+        ax.plot(e, pdos[name], lw=1.2, label=name)
+    for key, style in (("homo_eV", "-"), ("lumo_eV", "--")):
+        if pdos.get(key) is not None:
+            ax.axvline(pdos[key], color="k", lw=0.8, ls=style)
+    if pdos.get("homo_eV") is not None and pdos.get("lumo_eV") is not None:
+        ax.set_xlim(pdos["homo_eV"] - 8.0, pdos["lumo_eV"] + 8.0)  # the frontier region, where the gap is read
+    ax.set_xlabel("orbital energy (eV)")
+    ax.set_ylabel("DOS (states/eV)")
+    ax.legend(fontsize=8, frameon=False)
+    if title:
+        ax.set_title(title, fontsize=9)

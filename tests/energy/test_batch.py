@@ -35,3 +35,23 @@ def test_batch_refuses_per_structure_outputs(tmp_path, capsys):
 def test_desorb_refuses_a_malformed_site_before_any_work(capsys):
     assert main(["desorb", "-m", "PbS", "--site", "adatom"]) == 1
     assert capsys.readouterr().err.startswith("error: --site 'adatom': use ROLE:FACET")
+
+
+def test_energy_draws_a_projected_dos(tmp_path, capsys):
+    from nanoligand import plotting
+    from nanoligand.energy.levels import projected_dos
+
+    path = tmp_path / "acid.xyz"
+    acid = molecule("CH3COOH")
+    acid.write(path)
+    assert main(["energy", str(path), "-o", str(tmp_path / "dos.png")]) == 0
+    assert (tmp_path / "dos.png").read_bytes()[:4] == b"\x89PNG"
+    # what the figure holds: one line per element group, the frontier window around the gap
+    pdos = projected_dos(acid, acid.get_chemical_symbols())
+    fig, ax = plotting.figure()
+    plotting.dos(ax, pdos)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["total", "C", "H", "O"]
+    lo, hi = ax.get_xlim()
+    assert lo == pytest.approx(pdos["homo_eV"] - 8) and hi == pytest.approx(pdos["lumo_eV"] + 8)
+    assert ax.get_xlabel() == "orbital energy (eV)"
+    plotting.close(fig)

@@ -8,11 +8,27 @@ import typer
 
 from nanoligand.cli._common import emit, json_option, output_option, outputs, progress_line
 from nanoligand.errors import InputError
+from nanoligand.plotting import PLOT_SUFFIXES
 
 app = typer.Typer(rich_markup_mode=None)
 
 _METHOD_HELP = "GFN2-xTB (default), GFN1-xTB, IPEA1-xTB or GFN-FF."
 _ETEMP_HELP = "Electronic temperature, K (Fermi smearing); small-gap cut-outs converge at 1000 K."
+
+
+def _groups(path: str) -> list[str]:
+    """Atom groups for a DOS: core / surface / ligand where a nanoligand .extxyz says so, else the element."""
+    from ase.io import read
+
+    try:
+        a = read(path, index=-1)
+    except Exception:  # the structure was read once already; any other reader's quirk falls back to elements
+        return _read_atoms(path).get_chemical_symbols()
+    if "role" in a.arrays and "site_role" in a.arrays:
+        core = a.arrays["role"] == "core"
+        return ["ligand" if not c else ("core" if r == "bulk" else "surface")
+                for c, r in zip(core, a.arrays["site_role"])]
+    return a.get_chemical_symbols()
 
 
 def _read_atoms(path: str):
@@ -40,19 +56,21 @@ def energy_cmd(
     workers: Optional[int] = typer.Option(None, "--workers", min=0, help="Local Dask workers for a batch "
                                           "(default: cores; 0 = in this process)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Existing Dask scheduler, tcp://host:port."),
-    output: List[str] = output_option("the relaxed structure (.xyz/.extxyz/.pdb), the result (.json) or a batch's "
-                                      "table (.parquet/.csv)"),
+    output: List[str] = output_option("the relaxed structure (.xyz/.extxyz/.pdb), the result (.json), the "
+                                      "projected DOS (.png/.svg/.pdf: core, surface and ligand atoms of a nanoligand "
+                                      ".extxyz, else per element) or a batch's table (.parquet/.csv)"),
     as_json: bool = json_option("the result"),
 ) -> None:
     """xTB energy of structures: single point or relaxation, with HOMO/LUMO and optionally IP/EA."""
     from nanoligand.energy.engines import Settings
 
     files = outputs(output, {"structure": (".xyz", ".extxyz", ".pdb"), "json": (".json",),
-                             "table": (".parquet", ".csv")})
+                             "table": (".parquet", ".csv"), "plot": PLOT_SUFFIXES})
     settings = Settings(method, solvent, charge, None, etemp_k)
     if len(structures) > 1 or files["table"]:
-        if levels or files["structure"]:
-            raise InputError("--levels and structure outputs take one structure; a batch writes .parquet/.csv/.json")
+        if levels or files["structure"] or files["plot"]:
+            raise InputError("--levels, structure and DOS outputs take one structure; a batch writes "
+                             ".parquet/.csv/.json")
         _batch(structures, settings, do_relax, fmax, workers, scheduler, files, as_json)
         return
     if files["structure"] and not do_relax:
@@ -85,6 +103,15 @@ def _single(structure: str, settings, do_relax: bool, fmax: float, levels: bool,
                       if k not in ("homo_eV", "lumo_eV", "solvent")})
     for path in files["structure"]:
         write_structure(path, atoms)
+    if files["plot"]:
+        from nanoligand import plotting
+        from nanoligand.energy.levels import projected_dos
+
+        pdos = projected_dos(atoms, _groups(structure), settings)
+        for path in files["plot"]:
+            fig, ax = plotting.figure(5.0, 3.6)
+            plotting.dos(ax, pdos, f"{structure}: {settings.method}, {settings.solvent or 'vacuum'} (computed)")
+            plotting.save(fig, path)
     emit(d, as_json, f"{structure}: {settings.method}, {settings.solvent or 'vacuum'} (computed)", files)
 
 
