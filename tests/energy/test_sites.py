@@ -88,3 +88,14 @@ def test_predicted_model_with_the_calibrated_numbers_is_the_calibrated_model():
     weaker = compare_seed004(predicted_seed004_parameters(cal["dG_diss_100_kJ"] - 5, cal["dG_diss_111_kJ"], 0.0))
     assert weaker["predicted"]["share_of_displaced_from_100"] > both["calibrated"]["share_of_displaced_from_100"]
     assert weaker["predicted"]["chloroform_over_toluene"] == pytest.approx(1.0, abs=1e-6)  # no solvent effect
+
+
+@pytest.mark.parametrize("long_name", ["oleic acid", "oleylamine", "DDT"])
+def test_each_proxy_keeps_the_anchor_of_the_ligand_it_stands_for(long_name):
+    # a proxy cuts the chain, never the anchor: the same anchor classes (carboxylic acid, amine, thiol)
+    from nanoligand.energy.sites import PROXIES
+    from nanoligand.ligands import ligand
+
+    full, proxy = ligand(long_name), ligand(PROXIES[long_name])
+    assert {a.group for a in proxy.anchors} == {a.group for a in full.anchors}
+    assert proxy.mol.GetNumHeavyAtoms() <= 4 < full.mol.GetNumHeavyAtoms()

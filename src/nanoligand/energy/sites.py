@@ -43,8 +43,8 @@ __all__ = ["Site", "cut_site", "proxy_recipe", "site_classes", "PROXIES"]
 
 #: long-chain ligands and the short proxies computed in their place (stated model choice: the anchor
 #: and its charge are kept, the chain is cut to a methyl; chain–chain dispersion is therefore absent)
-PROXIES = {"oleic acid": "acetic acid", "oleylamine": "methylamine", "DDT": "methanethiol",
-           "octylamine": "methylamine", "butylamine": "methylamine"}
+#: (methylamine and methanethiol as SMILES: they are not in the ligand library by name)
+PROXIES = {"oleic acid": "acetic acid", "oleylamine": "NC", "octylamine": "NC", "butylamine": "NC", "DDT": "CS"}
 
 
 def proxy_recipe(material: str) -> list[dict]:
