@@ -110,11 +110,13 @@ def test_bad_settings_are_refused_with_the_field_named():
         single_point(molecule("C6H6"), max_iter=1, cache=False)
 
 
-def test_gfn_ff_and_gfn1_give_energies_without_and_with_orbitals():
+def test_gfn_ff_and_gfn1_give_energies_without_and_with_orbitals(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     w = molecule("H2O")
     ff = single_point(w, method="GFN-FF", cache=False)
     g1 = single_point(w, method="GFN1-xTB", cache=False)
     assert np.isfinite(ff.energy_eV) and ff.homo_eV is None
+    assert list(tmp_path.iterdir()) == []  # xtb's topology files do not stay in the working directory
     assert g1.gap_eV > 5.0  # water: a wide-gap molecule in every xTB Hamiltonian
 
 

@@ -201,12 +201,18 @@ def _threads(n_atoms: int):
     return threadpool_limits(limits=1 if n_atoms < SERIAL_BELOW_ATOMS else None)
 
 
+#: files xtb-python's GFN-FF writes into the working directory (its topology), removed after each call
+GFNFF_FILES = ("gfnff_topo", "gfnff_adjacency", "gfnff_charges")
+
+
 @contextmanager
-def _quiet_stdout(active: bool):
-    """Send file descriptor 1 to /dev/null (xtb-python's GFN-FF prints its topology even when muted)."""
+def _quiet_gfnff(active: bool):
+    """Silence xtb-python's GFN-FF: file descriptor 1 to /dev/null (it prints its topology even when muted)
+    and its topology files removed from the working directory (only those the call created)."""
     if not active:
         yield
         return
+    existed = {name for name in GFNFF_FILES if os.path.exists(name)}
     sys.stdout.flush()
     saved = os.dup(1)
     try:
@@ -216,6 +222,11 @@ def _quiet_stdout(active: bool):
     finally:
         os.dup2(saved, 1)
         os.close(saved)
+        for name in set(GFNFF_FILES) - existed:
+            try:
+                os.remove(name)
+            except OSError:
+                pass
 
 
 class Engine:
@@ -266,7 +277,7 @@ class Engine:
         pos = self._positions if positions_A is None else np.asarray(positions_A, float)
         bohr = pos / BOHR_A
         try:
-            with _threads(self.n_atoms), _quiet_stdout(self.engine == "xtb"):
+            with _threads(self.n_atoms), _quiet_gfnff(self.engine == "xtb"):
                 if self._calc is None:
                     self._calc = self._make(bohr)
                 else:
