@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from functools import lru_cache
 
 import pytest
 from hypothesis import settings
 
 from nanoligand import build
+
+# computed energies are cached in a scratch folder, never in the user's ~/.cache
+os.environ.setdefault("NANOLIGAND_CACHE_DIR", tempfile.mkdtemp(prefix="nanoligand-test-cache-"))
 
 # property tests draw the same examples on every run, so CI cannot turn red by chance
 settings.register_profile("ci", derandomize=True, print_blob=True)

@@ -7,6 +7,7 @@ The directory is ``$NANOLIGAND_CACHE_DIR/energy`` if that variable is set, else
 Examples
 --------
 >>> import os, tempfile
+>>> before = os.environ.get("NANOLIGAND_CACHE_DIR")
 >>> os.environ["NANOLIGAND_CACHE_DIR"] = tempfile.mkdtemp()
 >>> from ase.build import molecule
 >>> from nanoligand.energy.engines import single_point
@@ -14,7 +15,7 @@ Examples
 >>> again = single_point(molecule("H2O"))
 >>> again.cached, again.energy_eV == first.energy_eV
 (True, True)
->>> del os.environ["NANOLIGAND_CACHE_DIR"]
+>>> _ = os.environ.pop("NANOLIGAND_CACHE_DIR") if before is None else os.environ.update(NANOLIGAND_CACHE_DIR=before)
 """
 
 from __future__ import annotations
