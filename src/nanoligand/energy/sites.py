@@ -97,38 +97,35 @@ class Site:
         return self.atoms[self.unit]
 
 
+def _donor_bonds(model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(metal, donor, distance) of every metal–donor bond the model's coordinates show."""
+    a = model.atoms
+    b = np.asarray(model.bonds, int).reshape(-1, 2)
+    donor = a.arrays["role"] == "donor"
+    b = np.vstack([b[donor[b[:, 1]] & ~donor[b[:, 0]]], b[donor[b[:, 0]] & ~donor[b[:, 1]]][:, ::-1]])
+    return b[:, 0], b[:, 1], np.linalg.norm(a.positions[b[:, 0]] - a.positions[b[:, 1]], axis=1)
+
+
 def site_classes(model) -> list[tuple[str, str, int]]:
     """(site role, facet family, count) of the surface metal atoms of a capped model that carry ligands."""
     a = model.atoms
     metal = (a.arrays["role"] == "core") & (a.arrays["formal_charge"] > 0)
     bound = np.zeros(len(a), bool)
-    for i, j in model.bonds:
-        if a.arrays["role"][j] == "donor":
-            bound[i] = True
-        if a.arrays["role"][i] == "donor":
-            bound[j] = True
+    bound[_donor_bonds(model)[0]] = True
     sel = metal & bound
-    keys = list(zip(a.arrays["site_role"][sel], a.arrays["facet"][sel]))
-    uniq, counts = np.unique(np.array(keys, dtype=str).reshape(-1, 2), axis=0, return_counts=True)
-    return [(r, f, int(c)) for (r, f), c in zip(uniq, counts)]
+    keys = np.stack([a.arrays["site_role"][sel], a.arrays["facet"][sel]], axis=1).astype(str)
+    uniq, counts = np.unique(keys, axis=0, return_counts=True)
+    return [(str(r), str(f), int(c)) for (r, f), c in zip(uniq, counts)]
 
 
-def _ligands_on(model, metal: int) -> list[int]:
+def _ligands_on(bonds: tuple[np.ndarray, np.ndarray, np.ndarray], residue: np.ndarray, metal: int) -> list[int]:
     """Residues with a donor bonded to ``metal``, nearest donor first."""
-    a = model.atoms
-    res = a.arrays["residue"]
-    found: dict[int, float] = {}
-    for i, j in model.bonds:
-        for m, d in ((i, j), (j, i)):
-            if m == metal and a.arrays["role"][d] == "donor":
-                dist = float(np.linalg.norm(a.positions[d] - a.positions[metal]))
-                found[int(res[d])] = min(found.get(int(res[d]), np.inf), dist)
-    return sorted(found, key=found.get)
-
-
-def _residue_charge(model, residue: int) -> int:
-    a = model.atoms
-    return int(a.arrays["formal_charge"][a.arrays["residue"] == residue].sum())
+    m, d, dist = bonds
+    sel = m == metal
+    order = np.argsort(dist[sel], kind="stable")
+    res = residue[d[sel][order]]
+    _, first = np.unique(res, return_index=True)
+    return [int(r) for r in res[np.sort(first)]]
 
 
 def cut_site(model, role: str = "adatom", facet: str | None = None, *, motif: str = "Z", index: int | None = None,
@@ -161,23 +158,25 @@ def cut_site(model, role: str = "adatom", facet: str | None = None, *, motif: st
     arr = a.arrays
     is_core = arr["role"] == "core"
     res = arr["residue"]
+    q = arr["formal_charge"]
+    bonds = _donor_bonds(model)
     if index is None:
-        cand = np.flatnonzero(is_core & (arr["formal_charge"] > 0) & (arr["site_role"] == role)
+        cand = np.flatnonzero(is_core & (q > 0) & (arr["site_role"] == role)
                               & ((arr["facet"] == facet) if facet else True))
-        cand = [c for c in cand if _ligands_on(model, c)]
-        if not cand:
+        cand = cand[np.isin(cand, bonds[0])]
+        if not cand.size:
             have = ", ".join(f"{r} {f} ({n})" for r, f, n in site_classes(model))
             raise InputError(f"no ligand-bearing metal of site class {role} {facet or ''} in this model; "
                              f"it has: {have}")
         com = a.positions[is_core].mean(axis=0)
 
         def rank(c):  # most distinct ligand species first (a mixed shell's typical unit), then central
-            kinds = {arr["molecule"][res == r][0] for r in _ligands_on(model, c)}
+            kinds = {arr["molecule"][res == r][0] for r in _ligands_on(bonds, res, c)}
             return -len(kinds), float(np.linalg.norm(a.positions[c] - com))
 
         index = int(min(cand, key=rank))
-    ligands = _ligands_on(model, index)
-    q_res = {r: _residue_charge(model, r) for r in ligands}
+    ligands = _ligands_on(bonds, res, index)
+    q_res = {r: int(q[res == r].sum()) for r in ligands}
     if motif == "Z":
         xs = [r for r in ligands if q_res[r] < 0]
         need = int(arr["formal_charge"][index])
@@ -200,7 +199,6 @@ def cut_site(model, role: str = "adatom", facet: str | None = None, *, motif: st
     in_unit = np.isin(res, unit_res) & ~is_core
     in_unit[unit_core] = True
     keep |= in_unit
-    q = arr["formal_charge"]
     # neutrality from the outside in (the unit is never trimmed)
     for _ in range(len(a)):
         total = int(q[keep].sum())
