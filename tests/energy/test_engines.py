@@ -140,7 +140,8 @@ def test_projected_dos_conserves_states(water):
     assert area == pytest.approx(2 * len(d["orbital_energies_eV"]), rel=1e-3)
     assert np.trapezoid(d["O"] + d["H"], d["energy_eV"]) == pytest.approx(area, rel=1e-9)
     # the HOMO of water is the O 2p lone pair (1b1): almost all oxygen
-    homo = np.flatnonzero(d["occupations"] > 1e-3)[-1]
+    homo = int(round(d["occupations"].sum() / 2)) - 1  # 8 valence electrons: the 4th orbital
+    assert homo == 3 and d["homo_eV"] == d["orbital_energies_eV"][homo]
     assert w[homo, d["groups"].index("O")] > 0.9
 
 
@@ -171,3 +172,12 @@ def test_ideal_gas_entropy_against_nist(name, sigma, s_nist):
     # 1 M instead of 1 bar: ln(24.79) R = 26.7 J/(mol K) less translational entropy
     assert (translational_entropy_J_molK(m.get_masses().sum(), 298.15, None)
             - translational_entropy_J_molK(m.get_masses().sum(), 298.15, 1.0)) == pytest.approx(26.69, abs=0.05)
+
+
+def test_frontier_orbitals_follow_the_electron_count_not_the_smearing():
+    from nanoligand.energy.engines import frontier
+
+    eps = np.array([-10.0, -8.0, -5.0, -4.9, 1.0])
+    assert frontier(eps, np.array([2.0, 2.0, 1.9, 0.1, 0.0])) == (-5.0, -4.9)  # 6 electrons, smeared
+    assert frontier(eps, np.array([2.0, 2.0, 1.0, 0.0, 0.0])) == (-5.0, -4.9)  # 5 electrons: SOMO is the HOMO
+    assert frontier(eps, np.full(5, 2.0)) == (1.0, None)

@@ -40,7 +40,7 @@ from ase import Atoms
 from nanoligand.errors import ComputeError, InputError
 from nanoligand.tables import load_table
 
-__all__ = ["Energy", "Settings", "Engine", "alpb_solvent", "method_info", "methods", "single_point",
+__all__ = ["Energy", "Settings", "Engine", "alpb_solvent", "frontier", "method_info", "methods", "single_point",
            "EV_PER_HARTREE", "BOHR_A", "KELVIN_HARTREE"]
 
 EV_PER_HARTREE = 27.211386245988  #: CODATA 2018
@@ -128,6 +128,17 @@ class Settings:
         return d
 
 
+def frontier(orbital_energies_eV: np.ndarray, occupations: np.ndarray) -> tuple[float | None, float | None]:
+    """HOMO and LUMO energies by the electron count, not by the smeared occupations: with N electrons the
+    HOMO is orbital ⌈N/2⌉ (1-based, ascending energies) and the LUMO the next one, so a Fermi smearing that
+    puts a little charge above the gap does not move them."""
+    n = int(np.ceil(round(float(np.sum(occupations)), 6) / 2.0))
+    eps = np.asarray(orbital_energies_eV, float)
+    homo = float(eps[n - 1]) if 0 < n <= eps.size else None
+    lumo = float(eps[n]) if n < eps.size else None
+    return homo, lumo
+
+
 @dataclass(frozen=True)
 class Energy:
     """One single point: total energy (eV), forces (eV/Å), atomic charges (e) and, for the tight-binding
@@ -145,22 +156,16 @@ class Energy:
     def _frontier(self) -> tuple[float | None, float | None]:
         if self.orbital_energies_eV is None:
             return None, None
-        occ = self.occupations
-        filled = np.flatnonzero(occ > 1e-3)
-        empty = np.flatnonzero(occ < 2.0 - 1e-3)
-        homo = float(self.orbital_energies_eV[filled[-1]]) if filled.size else None
-        lumo = float(self.orbital_energies_eV[empty[empty > (filled[-1] if filled.size else -1)][0]]) \
-            if np.any(empty > (filled[-1] if filled.size else -1)) else None
-        return homo, lumo
+        return frontier(self.orbital_energies_eV, self.occupations)
 
     @property
     def homo_eV(self) -> float | None:
-        """Energy of the highest orbital holding more than 0.001 electrons."""
+        """Energy of the highest occupied orbital by the electron count (:func:`frontier`)."""
         return self._frontier()[0]
 
     @property
     def lumo_eV(self) -> float | None:
-        """Energy of the first orbital above the HOMO."""
+        """Energy of the orbital after the HOMO."""
         return self._frontier()[1]
 
     @property

@@ -125,7 +125,7 @@ def projected_dos(atoms: Atoms, groups, settings: Settings | None = None, *, sig
     """
     from tblite.interface import Calculator
 
-    from nanoligand.energy.engines import BOHR_A, EV_PER_HARTREE, KELVIN_HARTREE, _threads, alpb_solvent
+    from nanoligand.energy.engines import BOHR_A, EV_PER_HARTREE, KELVIN_HARTREE, _threads, alpb_solvent, frontier
     from nanoligand.errors import ComputeError, InputError
 
     settings = settings or Settings()
@@ -167,7 +167,5 @@ def projected_dos(atoms: Atoms, groups, settings: Settings | None = None, *, sig
            "orbital_energies_eV": eps, "occupations": occ, "groups": names}
     for k, name in enumerate(names):
         out[name] = 2.0 * gauss @ weights[:, k]
-    filled = np.flatnonzero(occ > 1e-3)
-    out["homo_eV"] = float(eps[filled[-1]]) if filled.size else None
-    out["lumo_eV"] = float(eps[filled[-1] + 1]) if filled.size and filled[-1] + 1 < eps.size else None
+    out["homo_eV"], out["lumo_eV"] = frontier(eps, occ)
     return out
