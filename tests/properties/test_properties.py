@@ -56,6 +56,79 @@ def test_zinc_selenide_table_interpolates_the_cited_points():
     assert optics.size_from_wavelength("ZnSe", 390.0).diameter_nm == pytest.approx(3.02)
 
 
+HC_EV_NM = 1239.841984  # h c, eV nm (CODATA 2018)
+
+
+def test_an_exciton_below_the_bulk_gap_is_refused():
+    # bulk gaps at 300 K as data/materials.yaml cites them: PbS 0.41 eV (Sze 1981; also the bulk limit of
+    # Moreels et al., ACS Nano 2009, eq 4), CdSe 1.70 eV (Sze 1981, zinc blende), CdS 2.42 eV (Sze 1981)
+    with pytest.raises(InputError, match=r"bulk band gap of PbS, 0.41 eV"):
+        optics.size_from_wavelength("PbS", 3100.0)               # 0.3999 eV
+    # 750 nm = 1.653 eV: Yu 2003's polynomial alone gave a 23.4 nm CdSe dot
+    with pytest.raises(InputError, match=r"bulk band gap of CdSe, 1.7 eV"):
+        optics.size_from_wavelength("CdSe", 750.0)
+    with pytest.raises(InputError, match=r"bulk band gap of CdS, 2.42 eV"):
+        optics.size_from_wavelength("CdS", 520.0)                # 2.384 eV; Yu 2003 gave 8.8 nm
+    # the other way: Yu 2003 puts a 25 nm CdSe dot at 756 nm (1.64 eV), below the gap: not a valid answer
+    with pytest.raises(InputError, match="the curve is not valid there"):
+        optics.wavelength_from_size("CdSe", 25.0)
+
+
+def test_just_above_the_pbs_gap_is_still_sized_by_moreels():
+    # Moreels et al. 2009, eq 4: E0 = 0.41 + 1/(0.0252 d² + 0.283 d); 2900 nm = 0.4275 eV > 0.41 eV
+    E = HC_EV_NM / 2900.0
+    r = optics.size_from_wavelength("PbS", 2900.0)
+    d = r.diameter_nm
+    assert 0.41 + 1 / (0.0252 * d * d + 0.283 * d) == pytest.approx(E, rel=1e-9)
+    assert d == pytest.approx(42.29, abs=0.01)
+    assert r.warnings  # Moreels' fitted diameters are not packaged: said
+
+
+def test_zinc_selenide_table_is_extrapolated_not_clamped():
+    # Toufanian et al. 2021, Table 1: the largest dots, 5.36 nm -> 419 nm and 5.75 nm -> 422 nm; ZnSe
+    # bulk gap 2.71 eV = 457.5 nm (Sze 1981, data/materials.yaml)
+    r = optics.size_from_wavelength("ZnSe", 424.0)  # 2 nm past the table: the last segment, 0.13 nm per nm
+    assert r.diameter_nm == pytest.approx(5.75 + 2.0 * (5.75 - 5.36) / 3.0, abs=1e-9)
+    assert "extrapolated" in r.warnings[0]
+    assert optics.wavelength_from_size("ZnSe", 6.0).wavelength_nm == pytest.approx(422 + 0.25 * 3 / 0.39, abs=1e-9)
+    with pytest.raises(InputError, match="far outside the fitted 2.04–5.75 nm"):
+        optics.size_from_wavelength("ZnSe", 430.0)            # was 5.75 nm, silently (np.interp clamps)
+    with pytest.raises(InputError, match=r"bulk band gap of ZnSe, 2.71 eV"):
+        optics.size_from_wavelength("ZnSe", 550.0)            # a CdSe exciton given as ZnSe: was 5.75 nm
+
+
+def test_cdse_exciton_given_as_pbs_is_not_silent(capsys):
+    # issue 13: a CdSe first exciton at 550 nm (Yu 2003: 3.04 nm CdSe) read on Moreels' PbS curve gives
+    # 1.668 nm (0.41 + 1/(0.0252 d² + 0.283 d) = 2.254 eV); above the PbS gap, so not refused, but no fitted
+    # range is packaged for Moreels 2009 and that is said on stderr, with the JSON on stdout untouched
+    assert main(["size", "PbS", "--wavelength-nm", "550", "--json"]) == 0
+    io = capsys.readouterr()
+    d = json.loads(io.out)["diameter_nm"]
+    assert 0.41 + 1 / (0.0252 * d * d + 0.283 * d) == pytest.approx(HC_EV_NM / 550.0, rel=1e-4)
+    assert d == pytest.approx(1.668, abs=0.001)
+    assert io.err.startswith("warning: PbS moreels2009: the diameters this fit was made on are not packaged")
+    # given as ZnSe (bulk gap 2.71 eV, Sze 1981) it is refused in one line
+    assert main(["size", "ZnSe", "--wavelength-nm", "550"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: a first exciton at 550 nm (2.254 eV)") and err.count("\n") == 1
+
+
+def test_spectrum_warnings_go_to_stderr(capsys, tmp_path):
+    # a Gaussian first exciton at 580 nm (2.138 eV), sized on Yu 2003 (no fitted range packaged: a warning)
+    wl = np.arange(350, 700, 1.0)
+    E = HC_EV_NM / wl
+    A = 0.3 * np.exp(-0.5 * ((E - HC_EV_NM / 580) / 0.04) ** 2) + 0.05 * np.exp((E - 2.0) * 2)
+    csv = tmp_path / "abs.csv"
+    csv.write_text("wavelength_nm,absorbance\n" + "".join(f"{x},{y}\n" for x, y in zip(wl, A)))
+    assert main(["spectrum", str(csv), "-m", "CdSe", "--json"]) == 0
+    io = capsys.readouterr()
+    assert json.loads(io.out)["peak_nm"] == pytest.approx(580, abs=1.5)
+    assert io.err.startswith("warning: CdSe yu2003")
+    # the same spectrum as ZnSe: 580 nm is below ZnSe's 2.71 eV gap (Sze 1981)
+    assert main(["spectrum", str(csv), "-m", "ZnSe"]) == 1
+    assert "bulk band gap of ZnSe" in capsys.readouterr().err
+
+
 def test_first_exciton_of_a_synthetic_spectrum():
     wl = np.arange(350, 700, 1.0)
     E = 1239.841984 / wl

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
@@ -20,6 +21,12 @@ def _jsonable(value: Any) -> Any:
         return float(value)
     except (TypeError, ValueError):
         return str(value)
+
+
+def warn(message: str) -> None:
+    """A likely mistake in the input, said on stderr as one ``warning:`` line (the result still goes to
+    stdout, so ``--json`` output stays clean)."""
+    print("warning: " + " ".join(str(message).split()), file=sys.stderr)
 
 
 def print_json(data: Any) -> None:

@@ -15,12 +15,11 @@ Examples
 
 from __future__ import annotations
 
-import sys
 from typing import List, Optional
 
 import typer
 
-from nanoligand.cli._common import out, outputs, print_json
+from nanoligand.cli._common import out, outputs, print_json, warn
 from nanoligand.errors import InputError
 
 app = typer.Typer(rich_markup_mode=None)
@@ -62,7 +61,7 @@ def design_cmd(
     from nanoligand.design.context import DesignContext
 
     for w in DesignContext.create(material, solvent, application, facet).warnings:
-        print(f"warning: {w}", file=sys.stderr)
+        warn(w)
     if as_json:
         print_json([r.to_dict() for r in recs])
         return

@@ -24,7 +24,7 @@ import typer
 from rich.table import Table
 
 from nanoligand import plotting
-from nanoligand.cli._common import emit, fmt, json_option, out, output_option, outputs, print_json
+from nanoligand.cli._common import emit, fmt, json_option, out, output_option, outputs, print_json, warn
 from nanoligand.errors import InputError
 from nanoligand.plotting import PLOT_SUFFIXES
 
@@ -56,7 +56,15 @@ def size_cmd(
         d["concentration_M"] = concentration_M(absorbance, r.epsilon_M_cm, path_cm)
         d["absorbance_at"] = r.epsilon_at
         d["note"] = f"the absorbance is read at {r.epsilon_at}, where the extinction coefficient applies"
-    emit(d, as_json, f"{r.material} ({r.curve})")
+    _warn_and_emit(d, as_json, f"{r.material} ({r.curve})")
+
+
+def _warn_and_emit(d: dict, as_json: bool, title: str, files=None) -> None:
+    """A sizing result: its warnings (extrapolated curve, no fitted range packaged) on stderr, then the
+    result, which keeps them under ``warnings``."""
+    for w in d.get("warnings", []):
+        warn(w)
+    emit(d, as_json, title, files)
 
 
 @app.command("spectrum")
@@ -80,7 +88,7 @@ def spectrum_cmd(
         plotting.curve(ax, wl, A, "wavelength (nm)", "absorbance", f"first exciton {d['peak_nm']:.1f} nm",
                        mark=d["peak_nm"])
         plotting.save(fig, path)
-    emit(d, as_json, f"{material}: {csv_in}", files)
+    _warn_and_emit(d, as_json, f"{material}: {csv_in}", files)
 
 
 @app.command("levels")

@@ -7,7 +7,10 @@ Toufanian 2021 ZnSe table). A curve is used inside its fitted range where the so
 beyond that by up to ``EXTRAPOLATE_NEAR`` (15 %) of the range a warning is returned, further out an
 error: sizing curves are polynomial fits and go wrong fast outside their data. Where no range is
 packaged, the curve's own monotonic range limits it (an error where the fit turns over) and a
-warning says that the fitted range is not known here.
+warning says that the fitted range is not known here. A table (ZnSe) is extrapolated from its end
+segments under the same rule, never clamped to its last point. Whatever the curve, a first exciton at
+or below the material's bulk band gap (``data/materials.yaml``, cited there) is an error: no dot of
+that material absorbs there, so the material given is likely not the sample's (issue 13).
 
 Examples
 --------
@@ -79,6 +82,16 @@ def _eval(expr: str, **vars_) -> float:
     return value
 
 
+def _table(x: float, xs: np.ndarray, ys: np.ndarray) -> float:
+    """Linear interpolation in a table, linear extrapolation from its end segments beyond it (np.interp
+    would return the end value: a 550 nm exciton read as the 422 nm one of the largest ZnSe dots)."""
+    if x < xs[0]:
+        return float(ys[0] + (x - xs[0]) * (ys[1] - ys[0]) / (xs[1] - xs[0]))
+    if x > xs[-1]:
+        return float(ys[-1] + (x - xs[-1]) * (ys[-1] - ys[-2]) / (xs[-1] - xs[-2]))
+    return float(np.interp(x, xs, ys))
+
+
 def _lam_of_d(rec: dict, d: float) -> float:
     kind = rec["kind"]
     if kind == "E_of_d":
@@ -87,7 +100,7 @@ def _lam_of_d(rec: dict, d: float) -> float:
         return HC_EV_NM / _eval(rec["formula"], L=d)
     if kind == "table":
         pts = np.array(rec["points"], float)
-        return float(np.interp(d, pts[:, 0], pts[:, 1]))
+        return _table(d, pts[:, 0], pts[:, 1])
     # d_of_lam: invert on the monotonic branch
     lo, hi = _monotonic_lam_range(rec)
     f = lambda lam: _eval(rec["formula"], lam=lam) - d  # noqa: E731
@@ -106,7 +119,7 @@ def _d_of_lam(rec: dict, lam: float) -> float:
         return _eval(rec["formula"], lam=lam)
     if kind == "table":
         pts = np.array(rec["points"], float)
-        return float(np.interp(lam, pts[:, 1], pts[:, 0]))
+        return _table(lam, pts[:, 1], pts[:, 0])
     E = HC_EV_NM / lam
     var = "L" if kind == "E_of_edge" else "d"
     f = lambda x: _eval(rec["formula"], **{var: x}) - E  # noqa: E731
@@ -147,6 +160,19 @@ def _range_warnings(rec: dict, d: float, material: str, curve: str) -> list[str]
         return [f"{d:.2f} nm is outside the fitted {lo:g}–{hi:g} nm of {material} {curve}: extrapolated"]
     raise InputError(f"{d:.2f} nm is far outside the fitted {lo:g}–{hi:g} nm of {material} {curve}: "
                      "the curve is not valid there")
+
+
+def _below_bulk_gap(material: str, lam: float) -> str | None:
+    """Where a first exciton at ``lam`` (nm) lies at or below the bulk band gap of ``material``, what
+    says so (energies and the gap's source), else None: a dot's gap only rises above the bulk one."""
+    from nanoligand.materials import get
+
+    mat = get(material)
+    E = HC_EV_NM / lam
+    if mat.band_gap_eV is None or E > mat.band_gap_eV:
+        return None
+    return (f"{lam:.4g} nm ({E:.4g} eV), at or below the bulk band gap of {mat.key}, {mat.band_gap_eV:g} eV "
+            f"({mat.sources.get('band_gap', 'materials.yaml')})")
 
 
 def _epsilon(rec: dict, d: float, lam: float) -> tuple[float | None, str | None]:
@@ -190,6 +216,9 @@ def size_from_wavelength(material: str, wavelength_nm: float, curve: str | None 
     key, name, rec = _curve(material, curve)
     if not wavelength_nm > 0:
         raise InputError("the wavelength must be positive")
+    below = _below_bulk_gap(key, wavelength_nm)
+    if below:
+        raise InputError(f"a first exciton at {below}: no {key} dot absorbs there; is the material right?")
     d = _d_of_lam(rec, wavelength_nm)
     warnings = _range_warnings(rec, d, key, name)
     eps, at = _epsilon(rec, d, wavelength_nm)
@@ -203,6 +232,10 @@ def wavelength_from_size(material: str, diameter_nm: float, curve: str | None = 
         raise InputError("the diameter must be positive")
     warnings = _range_warnings(rec, diameter_nm, key, name)
     lam = _lam_of_d(rec, diameter_nm)
+    below = _below_bulk_gap(key, lam)
+    if below:
+        raise InputError(f"{key} {name} puts the first exciton of {diameter_nm:g} nm dots at {below}: the curve "
+                         "is not valid there")
     eps, at = _epsilon(rec, diameter_nm, lam)
     return SizeResult(key, name, diameter_nm, lam, HC_EV_NM / lam, eps, at, rec["source"], warnings)
 
@@ -310,11 +343,15 @@ def analyse_spectrum(material: str, wavelength_nm, absorbance, path_cm: float = 
            "fwhm_nm": round(peak.fwhm_nm, 2), **{f"size_{k}": v for k, v in size.to_dict().items() if k != "warnings"}}
     # size dispersion: the low-energy HWHM as a Gaussian σ_E, over |dE/dd| of the sizing curve
     d = size.diameter_nm
-    dE = (wavelength_from_size(material, d * 1.01, curve).energy_eV - wavelength_from_size(material, d * 0.99, curve)
-          .energy_eV) / (0.02 * d)
+    try:
+        dE = (wavelength_from_size(material, d * 1.01, curve).energy_eV
+              - wavelength_from_size(material, d * 0.99, curve).energy_eV) / (0.02 * d)
+    except InputError:  # d at the edge of where the curve may be used: no slope on both sides
+        dE = 0.0
     sigma_E = peak.hwhm_low_energy_eV / math.sqrt(2 * math.log(2))
     out["size_dispersion_pct"] = round(100 * sigma_E / abs(dE) / d, 1) if dE else None
-    out["size_dispersion_note"] = "estimate: all of the low-energy half width taken as size broadening"
+    out["size_dispersion_note"] = ("estimate: all of the low-energy half width taken as size broadening" if dE else
+                                   "not estimated: the curve cannot be used on both sides of this diameter")
     if size.epsilon_M_cm and size.epsilon_at == "first exciton":
         out["concentration_M"] = concentration_M(peak.absorbance, size.epsilon_M_cm, path_cm)
     elif size.epsilon_M_cm and size.epsilon_at == "400 nm":

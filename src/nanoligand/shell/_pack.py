@@ -73,6 +73,23 @@ def remove(atoms, head, nxt, prv, cell_of):
         prv[a] = -1
 
 
+@nb.njit(cache=True, inline="always")  # in the pair loops: no call per pair
+def core_contact(q, k, depth_p, short, row, host_ptr, host_atom, host_level, metal_cls, margin):
+    """Core atom ``q`` against a ligand atom at ``depth_p`` bonds from a donor of ligand ``k`` (its
+    shortest bonds to the metal classes: ``short[row]``). Returns (skipped, limit): skipped when ``q``
+    is a host atom the ligand may touch at that depth; else the bond-valence limit ``short + margin``
+    of a tabulated metal pair, NaN for none (module docstring)."""
+    # the limit is looked up before the loop: an array read after it kept a reference count per inlined
+    # call (all_scores about 10 % slower). relax._pair_list inlines this too, and numba's cache does not
+    # see that dependency: after changing it, delete the cached relax kernels (__pycache__/relax.*.nb?)
+    c = metal_cls[q]
+    lim = short[row, c] + margin if c >= 0 else np.nan  # NaN also for an untabulated pair
+    for h in range(host_ptr[k], host_ptr[k + 1]):
+        if host_atom[h] == q and depth_p <= host_level[h]:
+            return True, np.nan
+    return False, lim
+
+
 @nb.njit(cache=True)
 def score_points(pts, k, t_radius, t_depth, t_short, t_polar_h, t_acceptor, limit, xyz, mol, radius, depth,
                  polar_h, acceptor, metal_cls, host_ptr, host_atom, host_level, origin, dims, head, nxt, margin,
@@ -102,14 +119,10 @@ def score_points(pts, k, t_radius, t_depth, t_short, t_polar_h, t_acceptor, limi
                             lim = t_radius[p] + radius[q] - tol
                             skip = False
                             if m < 0:
-                                for h in range(host_ptr[k], host_ptr[k + 1]):
-                                    if host_atom[h] == q and t_depth[p] <= host_level[h]:
-                                        skip = True
-                                        break
-                                if not skip and metal_cls[q] >= 0:
-                                    sh = t_short[p, metal_cls[q]]
-                                    if sh == sh and sh + margin > lim:
-                                        lim = sh + margin
+                                skip, bv = core_contact(q, k, t_depth[p], t_short, p, host_ptr, host_atom,
+                                                        host_level, metal_cls, margin)
+                                if bv > lim:  # False for NaN (no limit)
+                                    lim = bv
                             else:
                                 if ((t_polar_h[p] and acceptor[q]) or (polar_h[q] and t_acceptor[p])) and \
                                         d2 > HBOND_MIN_A * HBOND_MIN_A:

@@ -227,56 +227,72 @@ def _check_point(x, r_atom, rng_sh, rng_ty, rng_lo, pos, metal, radius, nb_idx, 
 @nb.njit(cache=True)
 def _search_donors(p, nrm, e1, e2, grid, heights, phis, half, link_h, r_link, has_link, rng, r_donor, pos, metal,
                    radius, indptr, indices, host_ptr, host_idx, margin, keep):
-    S = p.shape[0]
     D = rng.shape[0]
-    F = phis.shape[0] * grid.shape[0]
-    origin = np.zeros((S, F, 3))
-    axes = np.zeros((S, F, 3, 3))
-    score = np.full((S, F), np.inf)
+    origin, axes, score, c, u = _frames(p, grid, phis)
     x = np.zeros(3)
-    for s in range(S):
+    for s in range(p.shape[0]):
         nb_idx = indices[indptr[s]:indptr[s + 1]]
-        for g in range(grid.shape[0]):
-            for hh in range(heights.shape[0]):
-                c = p[s] + grid[g, 0] * e1[s] + grid[g, 1] * e2[s] + heights[hh] * nrm[s]
-                for f in range(phis.shape[0]):
-                    u = np.cos(phis[f]) * e1[s] + np.sin(phis[f]) * e2[s]
-                    ok = True
-                    n_bonded = 0
-                    bonds = 0
-                    hostb = 0
-                    dev = 0.0
-                    for k in range(D):
-                        sign = -1.0 if k == 0 else 1.0
-                        for j in range(3):
-                            x[j] = c[j] + sign * half * u[j] if D == 2 else c[j]
-                        good, b, hb, dv = _check_point(x, r_donor[k], rng[k, 0], rng[k, 1], rng[k, 2], pos, metal,
-                                                       radius, nb_idx, host_ptr[s], host_ptr[s + 1], host_idx,
-                                                       margin, True)
-                        if not good or b == 0:
-                            ok = False
-                            break
-                        n_bonded += 1
-                        bonds += b
-                        hostb += hb
-                        dev += dv
-                    if not ok:
-                        continue
-                    if has_link:
-                        for j in range(3):
-                            x[j] = c[j] + link_h * nrm[s, j]
-                        good, b, hb, dv = _check_point(x, r_link, rng[0, 0], rng[0, 1], rng[0, 2], pos, metal,
-                                                       radius, nb_idx, 0, 0, host_idx, margin, False)
-                        if not good:
-                            continue
-                    sc = -100.0 * hostb - 10.0 * min(bonds, 2 * D) + dev / 0.01 + OFFSET_WEIGHT * (
-                        grid[g, 0] ** 2 + grid[g, 1] ** 2)
-                    slot = f * grid.shape[0] + g
-                    if sc < score[s, slot]:  # the best height per (direction, lateral offset)
-                        score[s, slot] = sc
-                        xa = u if D == 2 else e1[s]
-                        _store(origin, axes, s, slot, c, xa, nrm[s])
+        for i in range(grid.shape[0] * heights.shape[0] * phis.shape[0]):
+            slot, off = _frame(i, s, p, nrm, e1, e2, grid, heights, phis, c, u)
+            ok = True
+            n_bonded = 0
+            bonds = 0
+            hostb = 0
+            dev = 0.0
+            for k in range(D):
+                sign = -1.0 if k == 0 else 1.0
+                for j in range(3):
+                    x[j] = c[j] + sign * half * u[j] if D == 2 else c[j]
+                good, b, hb, dv = _check_point(x, r_donor[k], rng[k, 0], rng[k, 1], rng[k, 2], pos, metal,
+                                               radius, nb_idx, host_ptr[s], host_ptr[s + 1], host_idx,
+                                               margin, True)
+                if not good or b == 0:
+                    ok = False
+                    break
+                n_bonded += 1
+                bonds += b
+                hostb += hb
+                dev += dv
+            if not ok:
+                continue
+            if has_link:
+                for j in range(3):
+                    x[j] = c[j] + link_h * nrm[s, j]
+                good, b, hb, dv = _check_point(x, r_link, rng[0, 0], rng[0, 1], rng[0, 2], pos, metal,
+                                               radius, nb_idx, 0, 0, host_idx, margin, False)
+                if not good:
+                    continue
+            sc = -100.0 * hostb - 10.0 * min(bonds, 2 * D) + dev / 0.01 + off
+            if sc < score[s, slot]:  # the best height per (direction, lateral offset)
+                score[s, slot] = sc
+                _store(origin, axes, s, slot, c, u if D == 2 else e1[s], nrm[s])
     return _top(origin, axes, score, keep)
+
+
+@nb.njit(cache=True)
+def _frames(p, grid, angles):
+    """Empty results of a search (origin, axes, score: one slot per in-plane angle and lateral offset
+    of each site) and the buffers of one candidate frame (centre, in-plane x axis)."""
+    S = p.shape[0]
+    F = angles.shape[0] * grid.shape[0]
+    return np.zeros((S, F, 3)), np.zeros((S, F, 3, 3)), np.full((S, F), np.inf), np.zeros(3), np.zeros(3)
+
+
+@nb.njit(cache=True, inline="always")  # in the candidate loop: no call per candidate
+def _frame(i, s, p, nrm, e1, e2, grid, heights, angles, c, xa):
+    """Candidate frame ``i`` of site ``s``, over lateral offsets, then heights, then in-plane angles
+    (fastest): its centre into ``c``, its in-plane x axis into ``xa``. Returns its slot (angle, offset:
+    the best height of each is kept) and its lateral-offset penalty."""
+    na = angles.shape[0]
+    g = i // (heights.shape[0] * na)
+    hh = (i // na) % heights.shape[0]
+    f = i % na
+    ca = np.cos(angles[f])
+    sa = np.sin(angles[f])
+    for j in range(3):
+        c[j] = p[s, j] + grid[g, 0] * e1[s, j] + grid[g, 1] * e2[s, j] + heights[hh] * nrm[s, j]
+        xa[j] = ca * e1[s, j] + sa * e2[s, j]
+    return f * grid.shape[0] + g, OFFSET_WEIGHT * (grid[g, 0] ** 2 + grid[g, 1] ** 2)
 
 
 @nb.njit(cache=True)
@@ -339,49 +355,41 @@ def _hbond_search(core, tpl, pos, metal, sym, radius, p, nrm, e1, e2, indptr, in
 @nb.njit(cache=True)
 def _search_hbonds(p, nrm, e1, e2, grid, heights, spins, local, hs, r_head, pos, acc, h_lo, h_hi, radius, indptr,
                    indices, margin, keep):
-    S = p.shape[0]
     A = local.shape[0]
-    F = spins.shape[0] * grid.shape[0]
-    origin = np.zeros((S, F, 3))
-    axes = np.zeros((S, F, 3, 3))
-    score = np.full((S, F), np.inf)
+    origin, axes, score, c, xa = _frames(p, grid, spins)
     xyz = np.zeros((A, 3))
-    for s in range(S):
+    for s in range(p.shape[0]):
         nb_idx = indices[indptr[s]:indptr[s + 1]]
-        for g in range(grid.shape[0]):
-            for hh in range(heights.shape[0]):
-                c = p[s] + grid[g, 0] * e1[s] + grid[g, 1] * e2[s] + heights[hh] * nrm[s]
-                for f in range(spins.shape[0]):
-                    xa = np.cos(spins[f]) * e1[s] + np.sin(spins[f]) * e2[s]
-                    ya = np.cross(nrm[s], xa)
-                    for a in range(A):
-                        for j in range(3):
-                            xyz[a, j] = c[j] + local[a, 0] * xa[j] + local[a, 1] * ya[j] + local[a, 2] * nrm[s, j]
-                    ok = True
-                    n_hb = 0
-                    dev = 0.0
-                    for a in range(A):
-                        is_h = False
-                        for h in hs:
-                            if h == a:
-                                is_h = True
-                        for q in nb_idx:
-                            d = np.sqrt((pos[q, 0] - xyz[a, 0]) ** 2 + (pos[q, 1] - xyz[a, 1]) ** 2
-                                        + (pos[q, 2] - xyz[a, 2]) ** 2)
-                            if is_h and acc[q] and d >= h_lo[q] and d <= h_hi[q] - margin:
-                                n_hb += 1
-                                dev += (d - 0.5 * (h_lo[q] + h_hi[q])) ** 2
-                                continue
-                            if d < radius[q] + r_head[a] - 0.4 + margin:
-                                ok = False
-                                break
-                        if not ok:
-                            break
-                    if not ok or n_hb == 0:
+        for i in range(grid.shape[0] * heights.shape[0] * spins.shape[0]):
+            slot, off = _frame(i, s, p, nrm, e1, e2, grid, heights, spins, c, xa)
+            ya = np.cross(nrm[s], xa)
+            for a in range(A):
+                for j in range(3):
+                    xyz[a, j] = c[j] + local[a, 0] * xa[j] + local[a, 1] * ya[j] + local[a, 2] * nrm[s, j]
+            ok = True
+            n_hb = 0
+            dev = 0.0
+            for a in range(A):
+                is_h = False
+                for h in hs:
+                    if h == a:
+                        is_h = True
+                for q in nb_idx:
+                    d = np.sqrt((pos[q, 0] - xyz[a, 0]) ** 2 + (pos[q, 1] - xyz[a, 1]) ** 2
+                                + (pos[q, 2] - xyz[a, 2]) ** 2)
+                    if is_h and acc[q] and d >= h_lo[q] and d <= h_hi[q] - margin:
+                        n_hb += 1
+                        dev += (d - 0.5 * (h_lo[q] + h_hi[q])) ** 2
                         continue
-                    sc = -10.0 * min(n_hb, 3) + dev + OFFSET_WEIGHT * (grid[g, 0] ** 2 + grid[g, 1] ** 2)
-                    slot = f * grid.shape[0] + g
-                    if sc < score[s, slot]:
-                        score[s, slot] = sc
-                        _store(origin, axes, s, slot, c, xa, nrm[s])
+                    if d < radius[q] + r_head[a] - 0.4 + margin:
+                        ok = False
+                        break
+                if not ok:
+                    break
+            if not ok or n_hb == 0:
+                continue
+            sc = -10.0 * min(n_hb, 3) + dev + off
+            if sc < score[s, slot]:
+                score[s, slot] = sc
+                _store(origin, axes, s, slot, c, xa, nrm[s])
     return _top(origin, axes, score, keep)

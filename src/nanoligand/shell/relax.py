@@ -216,14 +216,10 @@ def _pair_list(free, is_free, xyz, mol, radius, depth, start, size, tpl_of, topo
                             if topo_all[topo0[tpl_of[m]] + local[f] * size[m] + (q - start[m])] <= 3:
                                 skip = True
                         elif mq < 0:
-                            for h in range(host_ptr[m], host_ptr[m + 1]):
-                                if host_atom[h] == q and depth[p] <= host_level[h]:
-                                    skip = True
-                                    break
-                            if not skip and metal_cls[q] >= 0:
-                                sh = short[f, metal_cls[q]]
-                                if sh == sh and sh + margin > s:
-                                    s = -(sh + margin)  # negative: a bond-valence limit, held harder
+                            skip, bv = K.core_contact(q, m, depth[p], short, f, host_ptr, host_atom, host_level,
+                                                      metal_cls, margin)
+                            if bv > s:  # False for NaN (no limit)
+                                s = -bv  # negative: a bond-valence limit, held harder
                         if not skip:
                             d2 = (px - xyz[q, 0]) ** 2 + (py - xyz[q, 1]) ** 2 + (pz - xyz[q, 2]) ** 2
                             if d2 < (abs(s) + skin) ** 2:
