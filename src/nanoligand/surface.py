@@ -51,6 +51,7 @@ NO_FACET = "-"
 DIAMETER_WARN_FRACTION = 0.05
 ROLES = ("bulk", "facet", "edge", "vertex", "adatom", "capping")
 _SPHERE_QUADRATURE_POINTS = 20000
+Counts = dict[str, int]  #: atoms per element, or per site role
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,8 @@ class FacetFamily:
     n_faces: int
     area_nm2: float
     area_fraction: float
-    atoms: dict[str, int]
-    roles: dict[str, int]
+    atoms: Counts
+    roles: Counts
     atoms_per_face: list[int]
 
 
@@ -76,7 +77,7 @@ class Census:
     requested_diameter_nm: float
     diameter_nm: float
     n_atoms: int
-    composition: dict[str, int]
+    composition: Counts
     formula: str
     cation_anion_ratio: float | None
     net_charge: int
@@ -88,7 +89,7 @@ class Census:
     extent_nm: dict[str, float]
     edge_lengths_nm: dict[str, float]
     n_surface_atoms: int
-    surface_atoms: dict[str, int]
+    surface_atoms: Counts
     surface_coordination: dict[str, dict[int, int]]
     facets: list[FacetFamily]
     warnings: list[str] = field(default_factory=list)
