@@ -55,3 +55,24 @@ def test_energy_draws_a_projected_dos(tmp_path, capsys):
     assert lo == pytest.approx(pdos["homo_eV"] - 8) and hi == pytest.approx(pdos["lumo_eV"] + 8)
     assert ax.get_xlabel() == "orbital energy (eV)"
     plotting.close(fig)
+
+
+def test_desorb_end_to_end_files_agree(tmp_path, capsys):
+    # the smallest real case: a {100} adatom Pb(OH)(OAc) of a 1.6 nm PbS model, 5 Å cut-out, toluene
+    from ase.io import read
+
+    from nanoligand.energy.desorb import KJ_MOL_PER_EV
+
+    js, frames = tmp_path / "d.json", tmp_path / "d.extxyz"
+    assert main(["desorb", "-m", "PbS", "-d", "1.6", "--radius-A", "5", "--free-radius-A", "3.5", "--site",
+                 "adatom:{100}", "-s", "toluene", "--fmax-eV-A", "0.2", "-o", str(js), "-o", str(frames)]) == 0
+    row = json.loads(js.read_text())["results"][0]
+    states = read(frames, index=":")
+    assert [s.info["state"] for s in states] == ["bound", "surface left", "free unit"]
+    assert states[2].get_chemical_formula() == row["unit"] == "C2H4O3Pb"
+    assert len(states[0]) == row["cluster_atoms"] == len(states[1]) + len(states[2])
+    # ΔE recomputed from the energies written with the structures
+    e = [s.info["energy_eV"] for s in states]
+    assert row["delta_e_kJ_mol"] == pytest.approx((e[1] + e[2] - e[0]) * KJ_MOL_PER_EV, abs=1e-6)
+    assert row["delta_e_kJ_mol"] > 0 and row["solvent"] == "toluene"
+    assert row["delta_g_estimate_kJ_mol"] < row["delta_e_kJ_mol"]

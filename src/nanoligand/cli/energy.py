@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from nanoligand.cli._common import emit, json_option, output_option, outputs, progress_line
+from nanoligand.cli._common import emit, json_option, output_option, outputs, progress_line, wrote
 from nanoligand.errors import InputError
 from nanoligand.plotting import PLOT_SUFFIXES
 
@@ -190,18 +190,23 @@ def desorb_cmd(
                 d = desorption_energy(site, st, fmax_eV_A=fmax)
                 rows.append(d.to_dict())
                 frames += d.frames()
-    for path in files["frames"]:
-        from nanoligand.io import atomic_write
+    from nanoligand.io import atomic_write, write_json
 
+    for path in files["frames"]:
         atomic_write(path, lambda tmp: _write_frames(tmp, frames))
     result = {"material": material, "diameter_nm": diameter, "results": rows,
-              "note": "computed ΔE = E(surface left) + E(free unit) − E(bound), relaxed cut-outs; no entropy"}
+              "note": "computed: ΔE = E(surface left) + E(free unit) − E(bound) of relaxed cut-outs; ΔG only as the "
+                      "stated estimate ΔE − T(S_trans + S_rot) of the free unit"}
+    for path in files["json"]:
+        write_json(path, result)
     if as_json:
-        emit(result, True, material, files)
+        emit(result, True, material)
         return
     flat = {f"{r['site_role']} {r['facet']} {r['unit']} in {r['solvent']}: ΔE_kJ_mol": r["delta_e_kJ_mol"]
             for r in rows}
-    emit(flat, False, f"{material} {diameter:g} nm, {method}, cut-outs of {radius:g} Å (computed)", files)
+    emit(flat, False, f"{material} {diameter:g} nm, {method}, cut-outs of {radius:g} Å (computed)",
+         {"frames": files["frames"], "json": []})
+    wrote(files["json"])
 
 
 def _write_frames(path, frames) -> None:
