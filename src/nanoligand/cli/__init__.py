@@ -28,7 +28,9 @@ Examples
 from __future__ import annotations
 
 import importlib
+import signal
 import sys
+import threading
 import traceback
 from typing import List, Optional
 
@@ -94,6 +96,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     args = [a for a in args if a != "--debug"]
+    _sigint_seen.clear()
+    previous = _watch_sigint()
     try:
         # typer turns Ctrl-C into exit code 130 and, outside standalone mode, returns it
         code = app(args=args, prog_name="nanoligand", standalone_mode=False)
@@ -103,6 +107,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         code = INTERRUPTED
     except Exception as exc:
         code = INTERRUPTED if _interrupted(exc) else _report_error(exc, debug)
+    finally:
+        if previous is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGINT, previous[0])
+            signal.signal(signal.SIGALRM, previous[1])
     if code == INTERRUPTED:
         # writes are atomic (temp file + rename): an interrupted command leaves no partial file
         print("interrupted: the file being written when Ctrl-C came was not written", file=sys.stderr)
@@ -127,8 +136,44 @@ def _report_error(exc: Exception, debug: bool) -> int:
     return 1
 
 
+#: set when Ctrl-C arrives during a command: compiled code (numba's first-run compilation) can turn the
+#: KeyboardInterrupt into an unrelated error ("RuntimeError: no compiled object yet"), which is still an interrupt
+_sigint_seen: set = set()
+_RETRY_S = 0.2  #: how soon a Ctrl-C that arrived inside the compiler is raised again
+
+
+def _in_compiler(frame) -> bool:
+    """Whether Python is inside numba/llvmlite: a KeyboardInterrupt raised in the middle of LLVM code
+    generation can crash the process (SIGSEGV, seen at the first run's compilation), so it waits."""
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if "/numba/" in name or "/llvmlite/" in name:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _on_sigint(signum, frame) -> None:
+    _sigint_seen.add(signal.SIGINT)
+    if _in_compiler(frame):  # raise it once the compiler is done (re-checked every _RETRY_S)
+        signal.setitimer(signal.ITIMER_REAL, _RETRY_S)
+        return
+    raise KeyboardInterrupt
+
+
+def _watch_sigint() -> tuple | None:
+    """Note Ctrl-C (then raise KeyboardInterrupt as Python does, outside the compiler); the previous
+    handlers of SIGINT and SIGALRM, None where they cannot be installed (not the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, _on_sigint), signal.signal(signal.SIGALRM, _on_sigint)
+
+
 def _interrupted(exc: BaseException) -> bool:
-    """Whether ``exc`` was caused by Ctrl-C (a KeyboardInterrupt anywhere in its chain)."""
+    """Whether ``exc`` was caused by Ctrl-C: one arrived during the command, or a KeyboardInterrupt is in
+    its chain."""
+    if _sigint_seen:
+        return True
     seen = set()
     while exc is not None and id(exc) not in seen:
         if isinstance(exc, KeyboardInterrupt):

@@ -39,12 +39,18 @@ from ase import Atoms
 
 from nanoligand.errors import InputError
 
-__all__ = ["Site", "cut_site", "proxy_recipe", "site_classes", "PROXIES"]
+__all__ = ["LEAVING", "PROXIES", "Site", "cut_site", "proxy_recipe", "site_classes"]
 
 #: long-chain ligands and the short proxies computed in their place (stated model choice: the anchor
 #: and its charge are kept, the chain is cut to a methyl; chain–chain dispersion is therefore absent)
 #: (methylamine and methanethiol as SMILES: they are not in the ligand library by name)
 PROXIES = {"oleic acid": "acetic acid", "oleylamine": "NC", "octylamine": "NC", "butylamine": "NC", "DDT": "CS"}
+
+
+#: what leaves a site in a desorption, per Green class of the bond that breaks (data/motifs.yaml): Z — the
+#: metal with its X ligands (a neutral MX_q complex); X — one anionic ligand; L — one neutral donor
+LEAVING = {"Z": {"metal": True, "anionic": True}, "X": {"metal": False, "anionic": True},
+           "L": {"metal": False, "anionic": False}}
 
 
 def proxy_recipe(material: str) -> list[dict]:
@@ -150,8 +156,9 @@ def cut_site(model, role: str = "adatom", facet: str | None = None, *, motif: st
     -------
     Site
     """
-    if motif not in ("Z", "X", "L"):
-        raise InputError(f"motif: {motif!r}; use Z, X or L")
+    if motif not in LEAVING:
+        raise InputError(f"motif: {motif!r}; use {', '.join(LEAVING)}")
+    leaves = LEAVING[motif]
     if not (3.0 <= radius_A <= 20.0) or not (0.0 <= free_radius_A <= radius_A):
         raise InputError(f"radius_A {radius_A!r} must be 3–20 Å and free_radius_A {free_radius_A!r} 0–radius_A")
     a = model.atoms
@@ -177,7 +184,7 @@ def cut_site(model, role: str = "adatom", facet: str | None = None, *, motif: st
         index = int(min(cand, key=rank))
     ligands = _ligands_on(bonds, res, index)
     q_res = {r: int(q[res == r].sum()) for r in ligands}
-    if motif == "Z":
+    if leaves["metal"]:
         xs = [r for r in ligands if q_res[r] < 0]
         need = int(arr["formal_charge"][index])
         if len(xs) < need:
@@ -187,7 +194,7 @@ def cut_site(model, role: str = "adatom", facet: str | None = None, *, motif: st
         order = sorted(xs, key=lambda r: [species[x] for x in xs[:xs.index(r)]].count(species[r]))
         unit_res, unit_core = order[:need], [index]
     else:
-        pick = [r for r in ligands if (q_res[r] < 0) == (motif == "X")]
+        pick = [r for r in ligands if (q_res[r] < 0) == leaves["anionic"]]
         if not pick:
             raise InputError(f"the metal at {index} carries no {motif}-type ligand")
         unit_res, unit_core = pick[:1], []
