@@ -20,24 +20,17 @@ def _groups(path: str) -> list[str]:
     """Atom groups for a DOS: core / surface / ligand where a nanoligand .extxyz says so, else the element."""
     from ase.io import read
 
+    from nanoligand.energy.batch import read_atoms
+
     try:
         a = read(path, index=-1)
     except Exception:  # the structure was read once already; any other reader's quirk falls back to elements
-        return _read_atoms(path).get_chemical_symbols()
+        return read_atoms(path).get_chemical_symbols()
     if "role" in a.arrays and "site_role" in a.arrays:
         core = a.arrays["role"] == "core"
         return ["ligand" if not c else ("core" if r == "bulk" else "surface")
                 for c, r in zip(core, a.arrays["site_role"])]
     return a.get_chemical_symbols()
-
-
-def _read_atoms(path: str):
-    from ase import Atoms
-
-    from nanoligand.validate.structure import read_structure
-
-    s = read_structure(path)
-    return Atoms(list(s.symbols), positions=s.positions)
 
 
 @app.command("energy")
@@ -79,10 +72,11 @@ def energy_cmd(
 
 
 def _single(structure: str, settings, do_relax: bool, fmax: float, levels: bool, files, as_json: bool) -> None:
+    from nanoligand.energy.batch import read_atoms
     from nanoligand.energy.engines import single_point
     from nanoligand.io import write_structure
 
-    atoms = _read_atoms(structure)
+    atoms = read_atoms(structure)
     with progress_line():
         if do_relax:
             from nanoligand.energy.relax import relax

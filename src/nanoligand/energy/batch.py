@@ -28,24 +28,31 @@ from typing import Any, Sequence
 from nanoligand.energy.engines import Settings
 from nanoligand.errors import NanoligandError
 
-__all__ = ["energies", "COLUMNS"]
+__all__ = ["energies", "read_atoms", "COLUMNS"]
 
 COLUMNS = ["structure", "formula", "n_atoms", "method", "solvent", "energy_eV", "homo_eV", "lumo_eV", "gap_eV",
            "max_force_eV_A", "relax_steps", "converged", "error"]
 
 
-def _one(path: str, settings: dict[str, Any], relax: bool, fmax_eV_A: float, cache: bool) -> dict[str, Any]:
+def read_atoms(path: str | Path):
+    """The atoms of a structure file (any format :func:`~nanoligand.validate.structure.read_structure`
+    reads) as plain ASE Atoms."""
     from ase import Atoms
 
+    from nanoligand.validate.structure import read_structure
+
+    s = read_structure(path)
+    return Atoms(list(s.symbols), positions=s.positions)
+
+
+def _one(path: str, settings: dict[str, Any], relax: bool, fmax_eV_A: float, cache: bool) -> dict[str, Any]:
     from nanoligand.energy.engines import single_point
     from nanoligand.energy.relax import relax as do_relax
-    from nanoligand.validate.structure import read_structure
 
     row: dict[str, Any] = dict.fromkeys(COLUMNS)
     row.update(structure=str(path), method=settings["method"], solvent=settings["solvent"] or "vacuum")
     try:
-        s = read_structure(path)
-        atoms = Atoms(list(s.symbols), positions=s.positions)
+        atoms = read_atoms(path)
         row.update(formula=atoms.get_chemical_formula(), n_atoms=len(atoms))
         st = Settings(**settings)
         if relax:

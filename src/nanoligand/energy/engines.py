@@ -241,14 +241,16 @@ class Engine:
     affordable. Use :func:`single_point` for one-off energies.
     """
 
-    def __init__(self, atoms: Atoms, settings: Settings) -> None:
+    def __init__(self, atoms: Atoms, settings: Settings, save_integrals: bool = False) -> None:
         if len(atoms) == 0:
             raise InputError("atoms: an empty structure has no energy")
         self.settings = settings
         self.numbers = np.asarray(atoms.numbers, dtype=int)
         self.n_atoms = len(atoms)
         self.engine = method_info(settings.method)["engine"]
-        self._calc = None
+        self.save_integrals = save_integrals  #: keep overlap and orbital coefficients (tblite), for projections
+        self.calc = None  #: the engine's calculator, made at the first step
+        self.result = None  #: the engine's own result object of the last step
         self._positions = np.asarray(atoms.positions, float)
 
     def _make(self, positions_bohr: np.ndarray):
@@ -262,6 +264,8 @@ class Engine:
             calc.set("verbosity", 0)
             calc.set("temperature", float(s.etemp_K) * KELVIN_HARTREE)
             calc.set("max-iter", int(s.max_iter))
+            if self.save_integrals:
+                calc.set("save-integrals", 1)
             if solvent:
                 calc.add("alpb-solvation", solvent)
             return calc
@@ -283,20 +287,21 @@ class Engine:
         bohr = pos / BOHR_A
         try:
             with _threads(self.n_atoms), _quiet_gfnff(self.engine == "xtb"):
-                if self._calc is None:
-                    self._calc = self._make(bohr)
+                if self.calc is None:
+                    self.calc = self._make(bohr)
                 else:
-                    self._calc.update(bohr)
-                res = self._calc.singlepoint()
+                    self.calc.update(bohr)
+                res = self.calc.singlepoint()
         except (KeyboardInterrupt, InputError):
             raise
         except Exception as exc:  # the engines raise their own runtime errors (SCF not converged ...)
-            self._calc = None
+            self.calc = None
             raise ComputeError(f"{self.settings.method} failed for {self.n_atoms} atoms "
                                f"(charge {self.settings.charge}, {self.settings.solvent or 'vacuum'}, "
                                f"electronic temperature {self.settings.etemp_K:g} K): {exc}; "
                                f"a higher etemp_K often converges small-gap models") from None
         self._positions = pos
+        self.result = res
         if self.engine == "tblite":
             energy, grad = res.get("energy"), res.get("gradient")
             charges = res.get("charges")
@@ -336,7 +341,7 @@ def single_point(atoms: Atoms, settings: Settings | None = None, *, cache: bool 
     >>> e_wat < e_vac        # the cation is stabilised by the solvent
     True
     """
-    settings = (settings or Settings()).with_(**changes) if changes else (settings or Settings())
+    settings = (settings or Settings()).with_(**changes)
     if cache:
         from nanoligand.energy.cache import load, store
 

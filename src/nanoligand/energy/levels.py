@@ -123,10 +123,8 @@ def projected_dos(atoms: Atoms, groups, settings: Settings | None = None, *, sig
         total), ``weights`` (orbital × group Mulliken weights, rows sum to 1), ``orbital_energies_eV``,
         ``occupations``, ``homo_eV``, ``lumo_eV``.
     """
-    from tblite.interface import Calculator
-
-    from nanoligand.energy.engines import BOHR_A, EV_PER_HARTREE, KELVIN_HARTREE, _threads, alpb_solvent, frontier
-    from nanoligand.errors import ComputeError, InputError
+    from nanoligand.energy.engines import Engine, frontier
+    from nanoligand.errors import InputError
 
     settings = settings or Settings()
     labels = np.asarray(groups, dtype=object)
@@ -134,26 +132,14 @@ def projected_dos(atoms: Atoms, groups, settings: Settings | None = None, *, sig
         raise InputError(f"groups: {labels.shape[0] if labels.ndim else 0} labels for {len(atoms)} atoms")
     if settings.method == "GFN-FF":
         raise InputError("method: a force field has no orbitals; use a tight-binding method for the DOS")
-    numbers = np.asarray(atoms.numbers, int)
-    calc = Calculator(settings.method, numbers, np.asarray(atoms.positions) / BOHR_A,
-                      charge=float(settings.charge), uhf=settings.unpaired(numbers))
-    calc.set("verbosity", 0)
-    calc.set("temperature", settings.etemp_K * KELVIN_HARTREE)
-    calc.set("save-integrals", 1)
-    if alpb_solvent(settings.solvent):
-        calc.add("alpb-solvation", alpb_solvent(settings.solvent))
-    try:
-        with _threads(len(atoms)):
-            res = calc.singlepoint()
-    except Exception as exc:
-        raise ComputeError(f"{settings.method} failed for {len(atoms)} atoms: {exc}") from None
-    coeff = np.asarray(res.get("orbital-coefficients"))
-    overlap = np.asarray(res.get("overlap-matrix"))
-    eps = np.asarray(res.get("orbital-energies")) * EV_PER_HARTREE
-    occ = np.asarray(res.get("orbital-occupations"))
+    engine = Engine(atoms, settings, save_integrals=True)
+    energy = engine.compute()
+    coeff = np.asarray(engine.result.get("orbital-coefficients"))
+    overlap = np.asarray(engine.result.get("overlap-matrix"))
+    eps, occ = energy.orbital_energies_eV, energy.occupations
     if coeff.ndim == 3:  # spin-resolved: take the alpha channel's orbitals for the projection
-        coeff, eps, occ = coeff[0], eps[0], occ.sum(axis=0)
-    atom_of_ao = np.asarray(calc.get("shell-map"))[np.asarray(calc.get("orbital-map"))]
+        coeff, eps = coeff[0], eps[0]
+    atom_of_ao = np.asarray(engine.calc.get("shell-map"))[np.asarray(engine.calc.get("orbital-map"))]
     # Mulliken: population of orbital i on AO mu = C_mu,i (S C)_mu,i ; rows of C are AOs
     pop = coeff * (overlap @ coeff)
     names = sorted(set(labels.tolist()))

@@ -99,7 +99,7 @@ def relax(atoms: Atoms, settings: Settings | None = None, *, fixed=None, fmax_eV
     from ase.constraints import FixAtoms
     from ase.optimize import LBFGS
 
-    settings = (settings or Settings()).with_(**changes) if changes else (settings or Settings())
+    settings = (settings or Settings()).with_(**changes)
     if not (0.0 < fmax_eV_A < 10.0):
         raise InputError(f"fmax_eV_A: {fmax_eV_A!r} outside (0, 10) eV/Å")
     if not (1 <= max_steps <= 100_000):
